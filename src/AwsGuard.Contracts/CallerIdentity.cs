@@ -1,0 +1,13 @@
+namespace AwsGuard;
+
+/// <summary>Who AwsGuard acts as: the STS caller identity with where its credentials and region came from.</summary>
+public sealed class CallerIdentity
+{
+    public string Account { get; set; } = "";
+    public string Arn { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string? Region { get; set; }
+    public string? RegionSource { get; set; }
+    public string CredentialSource { get; set; } = "";
+    public string? EndpointUrl { get; set; }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+
+namespace AwsGuard.Engine.Diagnostics;
+
+/// <summary>
+/// The output of the invocation running on this async flow. Clients are shared across invocations,
+/// so the call log finds its writer here rather than in the client.
+/// </summary>
+public static class CallLog
+{
+    private static readonly AsyncLocal<IEngineOutput?> CurrentOutput = new();
+
+    public static IEngineOutput? Current
+    {
+        get => CurrentOutput.Value;
+        set => CurrentOutput.Value = value;
+    }
+
+    /// <summary>One verbose line per AWS call: service, operation, region, HTTP status, milliseconds.</summary>
+    public static void Write(string service, string operation, string? region, int? status, long milliseconds) =>
+        Current?.Verbose($"AWS {service} {operation} {region ?? "-"} -> {(status is { } s ? s.ToString() : "no response")} in {milliseconds} ms");
+}
+
+/// <summary>Outermost pipeline handler: times a whole call, retries included, and logs it.</summary>
+internal sealed class CallLogHandler : PipelineHandler
+{
+    public override void InvokeSync(IExecutionContext executionContext)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            base.InvokeSync(executionContext);
+            Log(executionContext, clock, null);
+        }
+        catch (Exception error)
+        {
+            Log(executionContext, clock, error);
+            throw;
+        }
+    }
+
+    public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var response = await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            Log(executionContext, clock, null);
+            return response;
+        }
+        catch (Exception error)
+        {
+            Log(executionContext, clock, error);
+            throw;
+        }
+    }
+
+    private static void Log(IExecutionContext context, Stopwatch clock, Exception? error)
+    {
+        var request = context.RequestContext;
+        var operation = request.RequestName.EndsWith("Request", StringComparison.Ordinal)
+            ? request.RequestName.Substring(0, request.RequestName.Length - "Request".Length)
+            : request.RequestName;
+        var status = error is AmazonServiceException { StatusCode: not 0 } service
+            ? (int)service.StatusCode
+            : (int?)context.ResponseContext?.HttpResponse?.StatusCode;
+        CallLog.Write(request.ServiceMetaData?.ServiceId ?? request.ClientConfig.RegionEndpointServiceName, operation,
+            request.ClientConfig.AuthenticationRegion ?? request.ClientConfig.RegionEndpoint?.SystemName, status, clock.ElapsedMilliseconds);
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.S3;
+using Amazon.SecurityToken;
+using AwsGuard.Engine.Diagnostics;
+
+namespace AwsGuard.Engine.Sessions;
+
+/// <summary>
+/// Makes the SDK clients AwsGuard uses, configured one way: the call log in their pipeline, and with an
+/// endpoint override (moto, MinIO, a VPC endpoint) path-style S3 with checksums only when required.
+/// </summary>
+public static class AwsClients
+{
+    public static IAmazonS3 S3(AWSCredentials credentials, string region, Uri? endpoint)
+    {
+        var config = new AmazonS3Config();
+        Configure(config, region, endpoint);
+        if (endpoint is not null)
+        {
+            config.ForcePathStyle = true;
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
+        return new LoggedS3Client(credentials, config);
+    }
+
+    public static IAmazonSecurityTokenService Sts(AWSCredentials credentials, string region, Uri? endpoint)
+    {
+        var config = new AmazonSecurityTokenServiceConfig();
+        Configure(config, region, endpoint);
+        return new LoggedStsClient(credentials, config);
+    }
+
+    private static void Configure(ClientConfig config, string region, Uri? endpoint)
+    {
+        if (endpoint is null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        else
+        {
+            config.ServiceURL = endpoint.AbsoluteUri;
+            config.AuthenticationRegion = region;
+        }
+        RetryPolicy.Configure(config);
+    }
+
+    private sealed class LoggedS3Client : AmazonS3Client
+    {
+        public LoggedS3Client(AWSCredentials credentials, AmazonS3Config config) : base(credentials, config) { }
+
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new CallLogHandler());
+        }
+    }
+
+    private sealed class LoggedStsClient : AmazonSecurityTokenServiceClient
+    {
+        public LoggedStsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : base(credentials, config) { }
+
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new CallLogHandler());
+        }
+    }
+}

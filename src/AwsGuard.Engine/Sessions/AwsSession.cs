@@ -1,0 +1,43 @@
+using System;
+using Amazon.Runtime;
+
+namespace AwsGuard.Engine.Sessions;
+
+/// <summary>Credentials, region and endpoint resolved once for one cmdlet invocation.</summary>
+public sealed class AwsSession
+{
+    internal AwsSession(AWSCredentials credentials, string credentialSource, string identityKey,
+        string? region, string? regionSource, Uri? endpoint)
+    {
+        Credentials = credentials;
+        CredentialSource = credentialSource;
+        IdentityKey = identityKey;
+        Region = region;
+        RegionSource = regionSource;
+        Endpoint = endpoint;
+    }
+
+    internal AWSCredentials Credentials { get; }
+
+    /// <summary>Where the credentials came from, for messages: never the secret itself.</summary>
+    public string CredentialSource { get; }
+
+    /// <summary>Distinguishes credential identities in the client cache without holding a secret.</summary>
+    internal string IdentityKey { get; }
+
+    public string? Region { get; }
+    public string? RegionSource { get; }
+    public Uri? Endpoint { get; }
+
+    /// <summary>The region a call should use: the one asked for, else the session's; an error when neither exists.</summary>
+    public string RequireRegion(string? preferred = null)
+    {
+        var region = preferred ?? Region;
+        if (string.IsNullOrEmpty(region))
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "NoRegion",
+                "No AWS region was found. Tried: -Region, the profile's region, $StoredAWSRegion (Set-DefaultAWSRegion), " +
+                "AWS_REGION, AWS_DEFAULT_REGION and the shared config file. Pass -Region (for example -Region us-east-1), " +
+                "run Set-DefaultAWSRegion, or set AWS_REGION.");
+        return region!;
+    }
+}

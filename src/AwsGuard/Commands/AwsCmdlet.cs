@@ -1,0 +1,96 @@
+using System;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Sessions;
+
+namespace AwsGuard.Commands;
+
+/// <summary>
+/// The session parameters every AwsGuard cmdlet shares, named and aliased as in AWS Tools for PowerShell,
+/// resolved once per invocation through the runspace's <see cref="SessionProvider"/>.
+/// </summary>
+public abstract class AwsCmdlet : AsyncCmdlet
+{
+    private static readonly ConditionalWeakTable<Runspace, SessionProvider> Providers = new();
+
+    [Parameter]
+    [Alias("StoredCredentials", "AWSProfileName")]
+    public string? ProfileName { get; set; }
+
+    [Parameter]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    public string? ProfileLocation { get; set; }
+
+    [Parameter]
+    public string? Region { get; set; }
+
+    [Parameter]
+    [Alias("AK")]
+    public string? AccessKey { get; set; }
+
+    [Parameter]
+    [Alias("SK", "SecretAccessKey")]
+    public string? SecretKey { get; set; }
+
+    [Parameter]
+    [Alias("ST")]
+    public string? SessionToken { get; set; }
+
+    /// <summary>An AWSCredentials object, from AWS.Tools' Get-AWSCredential or any AWSSDK.Core.</summary>
+    [Parameter]
+    public PSObject? Credential { get; set; }
+
+    [Parameter]
+    public string? EndpointUrl { get; set; }
+
+    [Parameter]
+    public string? AssumeRoleArn { get; set; }
+
+    [Parameter]
+    public string? ExternalId { get; set; }
+
+    protected SessionProvider Provider { get; private set; } = null!;
+
+    /// <summary>The invocation's credentials, region and endpoint; resolved before the first record.</summary>
+    protected AwsSession Session { get; private set; } = null!;
+
+    protected sealed override Task BeginProcessingAsync()
+    {
+        // Read on the pipeline thread before the work goes async: session state is not thread-safe.
+        var parameters = new SessionParameters
+        {
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation,
+            Region = Region,
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            Credential = Credential?.BaseObject,
+            EndpointUrl = EndpointUrl,
+            AssumeRoleArn = AssumeRoleArn,
+            ExternalId = ExternalId,
+            StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
+            StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
+        };
+        Provider = Providers.GetValue(Runspace.DefaultRunspace, _ => new SessionProvider());
+        try
+        {
+            Session = Provider.Resolve(parameters, WriteWarning);
+        }
+        catch (Exception error)
+        {
+            ThrowTerminatingError(ErrorRecords.From(error));
+        }
+        return BeginAsync();
+    }
+
+    /// <summary>Work before the first record, after the session is resolved.</summary>
+    protected virtual Task BeginAsync() => Task.CompletedTask;
+
+    /// <summary>A non-terminating error for one item: the others go on.</summary>
+    protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+}

@@ -1,0 +1,27 @@
+using System;
+using System.Management.Automation;
+using AwsGuard.Engine;
+
+namespace AwsGuard.Commands;
+
+/// <summary>ErrorRecords for AwsGuard's failures: the AWS error code as ErrorId, a fitting category, the item as target.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(Exception error, object? target = null)
+    {
+        var explained = AwsErrors.Explain(error, target);
+        return new ErrorRecord(explained, explained.ErrorId, CategoryOf(explained.Kind), explained.Target);
+    }
+
+    public static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        ErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        _ => ErrorCategory.NotSpecified,
+    };
+}
