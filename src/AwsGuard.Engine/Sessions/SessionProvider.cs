@@ -34,7 +34,8 @@ public sealed class SessionProvider
     {
         var endpoint = ParseEndpoint(p.EndpointUrl);
         ValidateAssumeRole(p);
-        var store = new CredentialProfileStoreChain(p.ProfileLocation);
+        // The SDK reads AWS_SHARED_CREDENTIALS_FILE once per process; read it on every resolution instead.
+        var store = new CredentialProfileStoreChain(p.ProfileLocation ?? _environment("AWS_SHARED_CREDENTIALS_FILE"));
 
         var (credentials, source, identity, profile) = ResolveBase(p, store, warn);
         var region = ResolveRegion(p, profile, store, out var regionSource);

@@ -28,7 +28,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected virtual Task ProcessRecordAsync() => Task.CompletedTask;
     protected virtual Task EndProcessingAsync() => Task.CompletedTask;
 
-    protected sealed override void BeginProcessing() => Run(BeginProcessingAsync);
+    protected override void BeginProcessing() => Run(BeginProcessingAsync);
     protected sealed override void ProcessRecord() => Run(ProcessRecordAsync);
     protected sealed override void EndProcessing() => Run(EndProcessingAsync);
     protected override void StopProcessing() => _stopping.Cancel();
@@ -46,7 +46,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     public new bool ShouldContinue(string query, string caption) => OnPipeline(() => base.ShouldContinue(query, caption));
 
     /// <summary>Ends the cmdlet with this error; from any thread.</summary>
-    public new void ThrowTerminatingError(ErrorRecord errorRecord) => throw new TerminatingException(errorRecord);
+    public new void ThrowTerminatingError(ErrorRecord errorRecord)
+    {
+        if (_pending is null || Environment.CurrentManagedThreadId == _pipelineThread) base.ThrowTerminatingError(errorRecord);
+        throw new TerminatingException(errorRecord);
+    }
 
     public void Dispose()
     {

@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Commands;
@@ -56,9 +55,9 @@ public abstract class AwsCmdlet : AsyncCmdlet
     /// <summary>The invocation's credentials, region and endpoint; resolved before the first record.</summary>
     protected AwsSession Session { get; private set; } = null!;
 
-    protected sealed override Task BeginProcessingAsync()
+    protected sealed override void BeginProcessing()
     {
-        // Read on the pipeline thread before the work goes async: session state is not thread-safe.
+        // On the pipeline thread, before any work goes async: session state and the runspace live here.
         var parameters = new SessionParameters
         {
             ProfileName = ProfileName,
@@ -83,11 +82,8 @@ public abstract class AwsCmdlet : AsyncCmdlet
         {
             ThrowTerminatingError(ErrorRecords.From(error));
         }
-        return BeginAsync();
+        base.BeginProcessing();
     }
-
-    /// <summary>Work before the first record, after the session is resolved.</summary>
-    protected virtual Task BeginAsync() => Task.CompletedTask;
 
     /// <summary>A non-terminating error for one item: the others go on.</summary>
     protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));

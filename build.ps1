@@ -1,0 +1,17 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates AwsGuard. The tasks live in build/AwsGuard.Build.psm1.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'build/AwsGuard.Build.psm1') -Force
+exit (Invoke-AwsGuardTask -Task $Task -Configuration $Configuration)

@@ -1,0 +1,178 @@
+# AwsGuard's build tasks. build.ps1 is a thin front over Invoke-AwsGuardTask.
+Set-StrictMode -Version 3
+$ErrorActionPreference = 'Stop'
+
+$Root = Split-Path $PSScriptRoot -Parent
+$ModuleOut = Join-Path $Root 'out/AwsGuard'
+$Frameworks = 'net8.0', 'netstandard2.0'
+# Assemblies that stay in PowerShell's default load context; everything else goes to Dependencies/.
+$DefaultContextAssemblies = 'AwsGuard.dll', 'AwsGuard.Contracts.dll'
+
+function Invoke-AwsGuardTask {
+    param([string] $Task, [string] $Configuration)
+    switch ($Task) {
+        'Build' { Build-Module $Configuration; return 0 }
+        'Test' { Build-Module $Configuration; return (Invoke-Tests $Configuration) }
+        'Demo' { Build-Module $Configuration; return (Invoke-Demo) }
+        'Clean' { Clear-BuildOutput; return 0 }
+    }
+}
+
+function Invoke-Native {
+    # Runs a native command and fails the task when it fails.
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Build-Module {
+    param([string] $Configuration)
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/AwsGuard/AwsGuard.csproj'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item $ModuleOut -ItemType Directory
+    foreach ($framework in $Frameworks) {
+        $built = Join-Path $Root "src/AwsGuard/bin/$Configuration/$framework"
+        $bin = Join-Path $ModuleOut "bin/$framework"
+        $dependencies = Join-Path $bin 'Dependencies'
+        $null = New-Item $dependencies -ItemType Directory -Force
+        foreach ($assembly in Get-ChildItem $built -Filter *.dll) {
+            $target = if ($assembly.Name -in $DefaultContextAssemblies) { $bin } else { $dependencies }
+            Copy-Item $assembly.FullName $target
+        }
+    }
+    Copy-Item (Join-Path $Root 'src/AwsGuard/AwsGuard.psm1'), (Join-Path $Root 'src/AwsGuard/AwsGuard.Format.ps1xml') $ModuleOut
+    $version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Select-Object -First 1
+    (Get-Content (Join-Path $Root 'AwsGuard.psd1') -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" |
+        Set-Content (Join-Path $ModuleOut 'AwsGuard.psd1') -NoNewline
+    $aboutDir = Join-Path $ModuleOut 'en-US'
+    $null = New-Item $aboutDir -ItemType Directory -Force
+    Copy-Item (Join-Path $Root 'docs/about_AwsGuard.help.txt') $aboutDir
+    if (Invoke-Pwsh -File (Join-Path $PSScriptRoot 'New-MamlHelp.ps1') -Arguments @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'docs/help'))) {
+        throw 'Writing the help failed.'
+    }
+    Write-Host "Built $ModuleOut (version $version)."
+}
+
+function Get-PwshCommand {
+    <# The command line that starts this same PowerShell afresh: pwsh itself, or dotnet with pwsh.dll under 'dotnet pwsh'. #>
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return $process, (Join-Path $PSHOME 'pwsh.dll') }
+    return , $process
+}
+
+function Invoke-Pwsh {
+    # A fresh PowerShell process of the same version, so nothing the build imported leaks into it.
+    param([string] $File, [string[]] $Arguments = @())
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $File @Arguments | Out-Host
+    return $LASTEXITCODE
+}
+
+function Start-LocalAws {
+    <# Starts moto's server on a free loopback port and waits until it answers. #>
+    if (-not (Get-Command moto_server -ErrorAction SilentlyContinue)) {
+        throw "moto_server was not found: the tests and the demo need it as their local AWS. Install it with: pip install ""moto[server]"""
+    }
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-moto-$port.log"
+    $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $url = "http://127.0.0.1:$port/"
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { throw "moto_server exited with code $($process.ExitCode); see $log.err" }
+        try {
+            $null = Invoke-WebRequest "$($url)moto-api/" -TimeoutSec 2 -UseBasicParsing
+            return [pscustomobject]@{ Url = $url; Process = $process }
+        }
+        catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
+    }
+    Stop-LocalAws ([pscustomobject]@{ Process = $process })
+    throw "moto_server did not answer on $url within 60 s; see $log.err"
+}
+
+function Stop-LocalAws {
+    param($LocalAws)
+    if ($LocalAws -and -not $LocalAws.Process.HasExited) {
+        $LocalAws.Process.Kill($true)
+        $LocalAws.Process.WaitForExit()
+    }
+}
+
+function Invoke-Tests {
+    param([string] $Configuration)
+    $aws = Start-LocalAws
+    $env:AWSGUARD_MOTO_URL = $aws.Url
+    $env:AWSGUARD_MODULE = Join-Path $ModuleOut 'AwsGuard.psd1'
+    try {
+        $results = Join-Path $Root 'out/TestResults'
+        $xunit = Invoke-Xunit $Configuration $results
+        $pester = Invoke-PesterTests $results
+    }
+    finally {
+        Stop-LocalAws $aws
+        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE -ErrorAction SilentlyContinue
+    }
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host ''
+    Write-Host "xunit:  $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "Total: $passed passed, $failed failed"
+    if ($xunit.Passed -eq 0 -or $pester.Passed -eq 0) { Write-Host 'A runner ran no test: that is a failure.'; return 1 }
+    return [int]($failed -gt 0 -or $xunit.ExitCode -ne 0 -or $pester.ExitCode -ne 0)
+}
+
+function Invoke-Xunit {
+    param([string] $Configuration, [string] $Results)
+    $trx = Join-Path $Results 'xunit.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $Root 'tests/AwsGuard.Engine.Tests/AwsGuard.Engine.Tests.csproj') -c $Configuration --nologo `
+        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $Results | Out-Host
+    $exit = $LASTEXITCODE
+    $counters = if (Test-Path $trx) { ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters } else { $null }
+    [pscustomobject]@{
+        Passed   = if ($counters) { [int]$counters.passed } else { 0 }
+        Failed   = if ($counters) { [int]$counters.failed + [int]$counters.error + [int]$counters.timeout } else { 0 }
+        ExitCode = $exit
+    }
+}
+
+function Invoke-PesterTests {
+    param([string] $Results)
+    $summary = Join-Path $Results 'pester.json'
+    Remove-Item $summary -ErrorAction SilentlyContinue
+    $exit = Invoke-Pwsh -File (Join-Path $PSScriptRoot 'Invoke-PesterTests.ps1') -Arguments @(
+        '-PesterPath', (Get-PesterPath), '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
+    $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; ExitCode = $exit }
+}
+
+function Get-PesterPath {
+    # Pester comes as a NuGet package through the SDK's own restore of tests/tools (see Tools.csproj).
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/Tools.csproj'), '--nologo', '-v', 'q')
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 was not restored to $manifest." }
+    return $manifest
+}
+
+function Invoke-Demo {
+    $aws = Start-LocalAws
+    try {
+        return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
+    }
+    finally { Stop-LocalAws $aws }
+}
+
+function Clear-BuildOutput {
+    foreach ($folder in @('out') + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
+        $path = if ([IO.Path]::IsPathRooted($folder)) { $folder } else { Join-Path $Root $folder }
+        if (Test-Path $path) { Remove-Item $path -Recurse -Force }
+    }
+}
+
+Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Stop-LocalAws, Get-PwshCommand

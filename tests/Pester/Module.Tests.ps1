@@ -1,0 +1,83 @@
+# The module as a user meets it: the manifest, the layout, and help for every cmdlet generated from Get-Command.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $module = Import-Module (Get-TestModulePath) -PassThru -Force
+    $cmdlets = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $module = Import-Module (Get-TestModulePath) -PassThru -Force
+    $common = [Management.Automation.Internal.CommonParameters].GetProperties().Name +
+        [Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name +
+        [Management.Automation.PagingParameters].GetProperties().Name
+}
+
+Describe 'The AwsGuard module' {
+    It 'has a valid manifest that exports exactly its cmdlets' {
+        $manifest = Test-ModuleManifest (Get-TestModulePath)
+        $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be (Get-Command -Module AwsGuard | ForEach-Object Name | Sort-Object)
+        (Get-Content (Get-TestModulePath) -Raw) | Should -Not -Match "CmdletsToExport\s*=\s*'\*'"
+    }
+
+    It 'does not ship System.Management.Automation' {
+        Get-ChildItem $module.ModuleBase -Recurse -Filter System.Management.Automation.dll | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the engine and AWSSDK out of the default load context folder' {
+        $bin = Join-Path $module.ModuleBase 'bin/net8.0'
+        (Get-ChildItem $bin -Filter *.dll).Name | Sort-Object | Should -Be @('AwsGuard.Contracts.dll', 'AwsGuard.dll')
+        Join-Path $bin 'Dependencies/AWSSDK.Core.dll' | Should -Exist
+        Join-Path $bin 'Dependencies/AwsGuard.Engine.dll' | Should -Exist
+    }
+
+    It 'is built for Windows PowerShell 5.1 too' {
+        Join-Path $module.ModuleBase 'bin/netstandard2.0/AwsGuard.dll' | Should -Exist
+        Join-Path $module.ModuleBase 'bin/netstandard2.0/Dependencies/AWSSDK.Core.dll' | Should -Exist
+    }
+
+    It 'has an about_AwsGuard topic' {
+        (Get-Help about_AwsGuard | Out-String) | Should -Match 'Credentials, first hit wins'
+    }
+}
+
+Describe 'Help and metadata of <Name>' -ForEach $cmdlets {
+    BeforeAll {
+        $command = Get-Command $Name
+        $help = Get-Help $Name -Full
+    }
+
+    It 'uses an approved verb' {
+        (Get-Verb).Verb | Should -Contain $command.Verb
+    }
+
+    It 'declares its output type and has a table view for it' {
+        $command.OutputType | Should -Not -BeNullOrEmpty
+        foreach ($type in $command.OutputType.Name) {
+            Get-FormatData -TypeName $type | Should -Not -BeNullOrEmpty -Because "$type needs a default view"
+        }
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name"
+        ($help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+    }
+
+    It 'documents every parameter' {
+        foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented = $help.Parameters.Parameter | Where-Object Name -EQ $parameter
+            $documented | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
+            ($documented.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'has at least three examples, each of which parses' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
+        foreach ($example in $help.Examples.Example) {
+            $errors = $null
+            $null = [Management.Automation.Language.Parser]::ParseInput($example.Code, [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty -Because $example.Title
+        }
+    }
+}

@@ -1,0 +1,49 @@
+# What every AwsGuard Pester suite needs: the built module, the local AWS, and an environment sandbox.
+Set-StrictMode -Version 3
+
+function Get-TestModulePath {
+    if (-not $env:AWSGUARD_MODULE) { throw 'AWSGUARD_MODULE is not set: run the tests with ./build.ps1 -Task Test.' }
+    $env:AWSGUARD_MODULE
+}
+
+function Get-LocalAwsUrl {
+    if (-not $env:AWSGUARD_MOTO_URL) { throw 'AWSGUARD_MOTO_URL is not set: run the tests with ./build.ps1 -Task Test.' }
+    $env:AWSGUARD_MOTO_URL
+}
+
+# Test credentials for moto; distinctive so a leak search cannot miss them.
+$TestAccessKey = 'AKIAPESTERTEST000001'
+$TestSecretKey = 'pester-secret-Zq8xW3vN5mK1pL7rT2yB'
+
+function Get-LocalAwsParameters {
+    <# Splat for every cmdlet: keys, region and the local endpoint. #>
+    @{ EndpointUrl = (Get-LocalAwsUrl); AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; Region = 'us-east-1' }
+}
+
+$AwsVariables = 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION',
+    'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED'
+
+function Enter-AwsSandbox {
+    <# Clears every AWS variable and points the shared files at an empty folder; returns what to restore. #>
+    $saved = @{}
+    foreach ($name in $AwsVariables) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $null) }
+    $folder = New-Item (Join-Path ([IO.Path]::GetTempPath()) "awsguard-$([guid]::NewGuid())") -ItemType Directory
+    $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $folder 'credentials'
+    $env:AWS_CONFIG_FILE = Join-Path $folder 'config'
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    [pscustomobject]@{ Saved = $saved; Folder = $folder.FullName }
+}
+
+function Exit-AwsSandbox($Sandbox) {
+    foreach ($name in $Sandbox.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Sandbox.Saved[$name]) }
+    Remove-Item $Sandbox.Folder -Recurse -Force
+}
+
+function Get-AllStreams([scriptblock] $Script) {
+    <# Runs a script with -Verbose/-Debug preferences on and returns every record of every stream as text. #>
+    $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+    $WarningPreference = 'Continue'; $ErrorActionPreference = 'Continue'
+    (& $Script *>&1 | ForEach-Object { $_ | Out-String; if ($_ -is [Management.Automation.ErrorRecord]) { $_.Exception | Out-String } }) -join "`n"
+}
+
+Export-ModuleMember -Function * -Variable TestAccessKey, TestSecretKey
