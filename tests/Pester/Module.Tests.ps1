@@ -31,6 +31,16 @@ Describe 'The AwsGuard module' {
         Join-Path $bin 'Dependencies/AwsGuard.Engine.dll' | Should -Exist
     }
 
+    It 'loads the engine and AWSSDK.Core into its own load context, not the default one' {
+        $local = Get-LocalAwsParameters
+        Get-AwsGuardIdentity @local | Out-Null
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AwsGuard.Engine' }
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.Location -like '*AwsGuard*Dependencies*AWSSDK.Core.dll' }
+        [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'AwsGuard'
+        [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core).Name | Should -Be 'AwsGuard'
+        [Runtime.Loader.AssemblyLoadContext]::GetLoadContext([AwsGuard.CallerIdentity].Assembly).Name | Should -Be 'Default'
+    }
+
     It 'is built for Windows PowerShell 5.1 too' {
         Join-Path $module.ModuleBase 'bin/netstandard2.0/AwsGuard.dll' | Should -Exist
         Join-Path $module.ModuleBase 'bin/netstandard2.0/Dependencies/AWSSDK.Core.dll' | Should -Exist
