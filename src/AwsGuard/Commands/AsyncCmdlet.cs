@@ -9,8 +9,10 @@ namespace AwsGuard.Commands;
 
 /// <summary>
 /// Runs a cmdlet's work as async code on the thread pool and marshals every Write*, ShouldProcess and
-/// terminating error back to the pipeline thread, which PowerShell requires. Ctrl+C (StopProcessing)
-/// cancels <see cref="CancelToken"/> and the pipeline thread returns at once, without waiting for AWS.
+/// terminating error back to the pipeline thread, which PowerShell requires. Work may outlive the record that
+/// started it (bounded concurrency across pipeline input): its writes are run by whichever step the pipeline
+/// thread is in, and EndProcessingAsync awaits it. Ctrl+C (StopProcessing) cancels <see cref="CancelToken"/>
+/// and the pipeline thread returns at once, without waiting for AWS.
 /// </summary>
 public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 {
@@ -18,8 +20,10 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     private const int PendingWrites = 512;
 
     private readonly CancellationTokenSource _stopping = new();
-    private BlockingCollection<Action>? _pending;
-    private int _pipelineThread;
+    private readonly BlockingCollection<object> _pending = new(PendingWrites);
+    private readonly BlockingCollection<object> _finished = new();
+    // True on the async flow of this cmdlet's work, wherever it runs; the pipeline thread never has it.
+    private readonly AsyncLocal<bool> _inWork = new();
 
     /// <summary>Cancelled by Ctrl+C, or when the pipeline downstream needs nothing more (Select-Object -First).</summary>
     protected CancellationToken CancelToken => _stopping.Token;
@@ -48,32 +52,38 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Ends the cmdlet with this error; from any thread.</summary>
     public new void ThrowTerminatingError(ErrorRecord errorRecord)
     {
-        if (_pending is null || Environment.CurrentManagedThreadId == _pipelineThread) base.ThrowTerminatingError(errorRecord);
+        if (!_inWork.Value) base.ThrowTerminatingError(errorRecord);
         throw new TerminatingException(errorRecord);
     }
 
     public void Dispose()
     {
-        _stopping.Dispose();
+        _stopping.Dispose(); // the queues stay: work still finishing after a stop may add to them
         GC.SuppressFinalize(this);
     }
 
     private void Run(Func<Task> work)
     {
-        var pending = new BlockingCollection<Action>(PendingWrites);
-        _pending = pending;
-        _pipelineThread = Environment.CurrentManagedThreadId;
         var output = new StreamOutput(this);
         var running = Task.Run(async () =>
         {
+            _inWork.Value = true;
             CallLog.Current = output;
-            try { await work().ConfigureAwait(false); }
-            finally { pending.CompleteAdding(); }
+            await work().ConfigureAwait(false);
         });
+        running.ContinueWith(_ => _finished.Add(running), TaskContinuationOptions.ExecuteSynchronously);
 
         try
         {
-            foreach (var write in pending.GetConsumingEnumerable(CancelToken)) write();
+            // Writes of this work, and of concurrent work started by earlier records, until this work ends.
+            var queues = new[] { _pending, _finished };
+            while (true)
+            {
+                BlockingCollection<object>.TakeFromAny(queues, out var item, CancelToken);
+                if (item is Action write) { write(); continue; }
+                if (item == running) break;
+            }
+            while (_pending.TryTake(out var late)) ((Action)late)();
             running.GetAwaiter().GetResult();
         }
         catch (TerminatingException terminating)
@@ -89,19 +99,15 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             _stopping.Cancel(); // the pipeline downstream stopped or a write failed: stop the work too
             throw;
         }
-        finally
-        {
-            _pending = null;
-        }
     }
 
     private void OnPipeline(Action write) => OnPipeline(() => { write(); return true; });
 
     private T OnPipeline<T>(Func<T> call)
     {
-        if (Environment.CurrentManagedThreadId == _pipelineThread || _pending is not { } pending) return call();
+        if (!_inWork.Value) return call();
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pending.Add(() =>
+        _pending.Add((Action)(() =>
         {
             try { answer.SetResult(call()); }
             catch (Exception error)
@@ -109,7 +115,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
                 answer.SetException(error);
                 throw; // also ends the pipeline thread's loop (StopUpstreamCommandsException, PipelineStoppedException)
             }
-        }, CancelToken);
+        }), CancelToken);
         answer.Task.Wait(CancelToken); // the pipeline thread may have stopped reading: never wait past CancelToken
         return answer.Task.GetAwaiter().GetResult();
     }
