@@ -26,4 +26,7 @@ public enum ExposureSource
     Policy,
     ObjectOwnership,
     PolicyStatus,
+
+    /// <summary>The bucket's region could not be found out (GetBucketLocation failed), so nothing else was read.</summary>
+    BucketLocation,
 }
