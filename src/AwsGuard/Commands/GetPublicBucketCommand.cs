@@ -1,0 +1,82 @@
+using System;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Concurrency;
+using AwsGuard.Engine.PublicAccess;
+
+namespace AwsGuard.Commands;
+
+/// <summary>Which S3 buckets (and objects) anyone can reach, and exactly why, by AWS's definition of public.</summary>
+[Cmdlet(VerbsCommon.Get, "PublicBucket")]
+[OutputType(typeof(BucketExposure))]
+public sealed class GetPublicBucketCommand : AwsCmdlet
+{
+    private PublicAccessScanner _scanner = null!;
+    private BoundedWork _work = null!;
+    private bool _namesGiven;
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Bucket")]
+    [ValidateNotNullOrEmpty]
+    public string[]? BucketName { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ObjectKey")]
+    public string? Key { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeNotPublic { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 16;
+
+    protected override Task BeginProcessingAsync()
+    {
+        _scanner = PublicAccessScanner.ForSession(Provider, Session,
+            cancel => AccountPublicAccess.ReadAsync(Provider, Session, cancel));
+        _work = new BoundedWork(ThrottleLimit, CancelToken);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ProcessRecordAsync()
+    {
+        if (BucketName is null) return;
+        _namesGiven = true;
+        var key = string.IsNullOrEmpty(Key) ? null : Key;
+        foreach (var name in BucketName)
+            await _work.StartAsync(() => EvaluateAsync(name, () => _scanner.EvaluateAsync(name, key, CancelToken))).ConfigureAwait(false);
+    }
+
+    protected override async Task EndProcessingAsync()
+    {
+        if (!_namesGiven)
+        {
+            try
+            {
+                await _scanner.ListBucketsAsync(bucket =>
+                    _work.StartAsync(() => EvaluateAsync(bucket.Name, () => _scanner.EvaluateAsync(bucket, null, CancelToken))), CancelToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (!CancelToken.IsCancellationRequested)
+            {
+                ThrowTerminatingError(ErrorRecords.From(error, "ListBuckets"));
+            }
+        }
+        await _work.WhenAllAsync().ConfigureAwait(false);
+    }
+
+    private async Task EvaluateAsync(string bucket, Func<Task<BucketExposure>> evaluate)
+    {
+        try
+        {
+            var exposure = await evaluate().ConfigureAwait(false);
+            // Unknown is written too: a bucket that could not be judged is never skipped silently.
+            if (IncludeNotPublic || exposure.Status is ExposureStatus.Public or ExposureStatus.Unknown)
+                WriteObject(exposure);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, bucket);
+        }
+    }
+}
