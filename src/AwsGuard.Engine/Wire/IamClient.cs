@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+
+namespace AwsGuard.Engine.Wire;
+
+/// <summary>The IAM operations AwsGuard uses. Paging stays with the caller (Marker / IsTruncated).</summary>
+public interface IIamClient
+{
+    Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
+    Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel);
+    Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
+    Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+}
+
+/// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
+public sealed class IamClient : IIamClient
+{
+    internal const string ServiceId = "IAM";
+    internal const string Version = "2010-05-08";
+    private readonly WireContext _context;
+    private readonly WireEndpoint _endpoint;
+
+    public IamClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry = null)
+        : this(credentials, region, endpoint, retry, null) { }
+
+    internal IamClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry, WireTransport? transport)
+    {
+        _context = new WireContext(credentials, retry, transport);
+        _endpoint = WireEndpoints.Iam(region, endpoint);
+    }
+
+    public async Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel)
+    {
+        var r = await Call("GetRole", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "GetRole"))).ConfigureAwait(false);
+        return ReadRole(r.Child("Role"));
+    }
+
+    public async Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var r = await Call("ListRoles", cancel, ("PathPrefix", pathPrefix), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
+        return new ListRolesResponse
+        {
+            Roles = r.Child("Roles").Children("member").Select(ReadRole).ToList(),
+            IsTruncated = r.Bool("IsTruncated") ?? false,
+            Marker = r.Text("Marker"),
+        };
+    }
+
+    public async Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel)
+    {
+        await Call("PutRolePolicy", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "PutRolePolicy")),
+            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "PutRolePolicy")),
+            ("PolicyDocument", JsonShape.Required(policyDocument, "PolicyDocument", "PutRolePolicy"))).ConfigureAwait(false);
+    }
+
+    public async Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel)
+    {
+        var r = await Call("GetRolePolicy", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "GetRolePolicy")),
+            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "GetRolePolicy"))).ConfigureAwait(false);
+        return new RolePolicy
+        {
+            RoleName = r.Text("RoleName") ?? roleName,
+            PolicyName = r.Text("PolicyName") ?? policyName,
+            PolicyDocument = DecodePolicy(r.Text("PolicyDocument")),
+        };
+    }
+
+    public async Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var r = await Call("ListRolePolicies", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
+        return new ListRolePoliciesResponse
+        {
+            PolicyNames = r.Child("PolicyNames").Children("member").Select(m => m.Value).ToList(),
+            IsTruncated = r.Bool("IsTruncated") ?? false,
+            Marker = r.Text("Marker"),
+        };
+    }
+
+    /// <summary>IAM returns policy documents URL-encoded (RFC 3986); AwsGuard hands out the JSON itself.</summary>
+    internal static string? DecodePolicy(string? document) =>
+        document is null ? null : document.TrimStart().StartsWith("{", StringComparison.Ordinal) ? document : Uri.UnescapeDataString(document);
+
+    private static IamRole ReadRole(XElement? e) => new()
+    {
+        Path = e.Text("Path"),
+        RoleName = e.Text("RoleName"),
+        RoleId = e.Text("RoleId"),
+        Arn = e.Text("Arn"),
+        CreateDate = e.Time("CreateDate"),
+        AssumeRolePolicyDocument = DecodePolicy(e.Text("AssumeRolePolicyDocument")),
+        Description = e.Text("Description"),
+        MaxSessionDuration = e.Int("MaxSessionDuration"),
+        PermissionsBoundaryArn = e.Child("PermissionsBoundary").Text("PermissionsBoundaryArn"),
+        Tags = e.Child("Tags").Children("member").Select(t => new KeyValuePair<string, string>(t.Text("Key") ?? "", t.Text("Value") ?? "")).ToList(),
+        RoleLastUsedDate = e.Child("RoleLastUsed").Time("LastUsedDate"),
+        RoleLastUsedRegion = e.Child("RoleLastUsed").Text("Region"),
+    };
+
+    private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
+        QueryProtocol.InvokeAsync(_context, ServiceId, "iam", _endpoint, operation, Version,
+            parameters.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)), cancel);
+}
+
+public sealed class IamRole
+{
+    public string? Path { get; set; }
+    public string? RoleName { get; set; }
+    public string? RoleId { get; set; }
+    public string? Arn { get; set; }
+    /// <summary>UTC.</summary>
+    public DateTime? CreateDate { get; set; }
+    /// <summary>The trust policy as JSON (decoded from IAM's URL encoding).</summary>
+    public string? AssumeRolePolicyDocument { get; set; }
+    public string? Description { get; set; }
+    public int? MaxSessionDuration { get; set; }
+    public string? PermissionsBoundaryArn { get; set; }
+    public List<KeyValuePair<string, string>> Tags { get; set; } = new();
+    /// <summary>UTC.</summary>
+    public DateTime? RoleLastUsedDate { get; set; }
+    public string? RoleLastUsedRegion { get; set; }
+}
+
+public sealed class ListRolesResponse
+{
+    public List<IamRole> Roles { get; set; } = new();
+    public bool IsTruncated { get; set; }
+    public string? Marker { get; set; }
+}
+
+public sealed class RolePolicy
+{
+    public string? RoleName { get; set; }
+    public string? PolicyName { get; set; }
+    /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
+    public string? PolicyDocument { get; set; }
+}
+
+public sealed class ListRolePoliciesResponse
+{
+    public List<string> PolicyNames { get; set; } = new();
+    public bool IsTruncated { get; set; }
+    public string? Marker { get; set; }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AwsGuard.Engine.Wire;
+
+/// <summary>
+/// AWS JSON 1.1: POST / with X-Amz-Target "&lt;prefix&gt;.&lt;Operation&gt;", Content-Type application/x-amz-json-1.1,
+/// a JSON body; errors as {"__type": "...", "message": "..."}.
+/// </summary>
+internal static class Json11Protocol
+{
+    public const string ContentType = "application/x-amz-json-1.1";
+
+    public static WireRequest CreateRequest(string service, string signingName, WireEndpoint endpoint, string targetPrefix, string operation, byte[] body)
+    {
+        var request = new WireRequest(service, operation, signingName, endpoint.SigningRegion, "POST", endpoint.Url, "/");
+        request.Headers["X-Amz-Target"] = targetPrefix + "." + operation;
+        request.Headers["Content-Type"] = ContentType;
+        request.Body = body;
+        return request;
+    }
+
+    public static async Task<JsonElement> InvokeAsync(WireContext context, string service, string signingName, WireEndpoint endpoint,
+        string targetPrefix, string operation, Action<Utf8JsonWriter> writeBody, CancellationToken cancel)
+    {
+        var request = CreateRequest(service, signingName, endpoint, targetPrefix, operation, Serialize(writeBody));
+        var response = await context.Transport.SendAsync(request, context.Credentials, context.Retry, ParseError, cancel).ConfigureAwait(false);
+        if (response.Body.Length == 0) return default;
+        using var document = JsonDocument.Parse(response.Body);
+        return document.RootElement.Clone();
+    }
+
+    public static byte[] Serialize(Action<Utf8JsonWriter> writeBody)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeBody(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public static WireServiceException ParseError(WireRequest request, WireResponse response)
+    {
+        string? code = null, message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                code = root.Str("__type") ?? root.Str("code");
+                message = root.Str("message") ?? root.Str("Message");
+            }
+        }
+        catch (JsonException)
+        {
+            // not JSON (a proxy's or load balancer's page): the status alone speaks
+        }
+        code ??= response.Header("x-amzn-ErrorType");
+        // "__type" may be "aws.protocoltests#FooError" or carry ":http://..." after the name
+        if (code is not null)
+        {
+            var hash = code.LastIndexOf('#');
+            if (hash >= 0) code = code.Substring(hash + 1);
+            var colon = code.IndexOf(':');
+            if (colon >= 0) code = code.Substring(0, colon);
+        }
+        code = string.IsNullOrEmpty(code) ? response.Status.ToString(CultureInfo.InvariantCulture) : code;
+        message = string.IsNullOrEmpty(message) ? $"{request.Service} {request.Operation} answered {response.Status} {code}." : message;
+        return new WireServiceException(request.Service, request.Operation, code!, message!, (HttpStatusCode)response.Status, response.Header("x-amzn-RequestId"));
+    }
+}
+
+/// <summary>Reading and writing the JSON members of AWS shapes: absent and null are the same, nothing is written for null.</summary>
+internal static class JsonShape
+{
+    public static string? Str(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static long? Long(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+
+    public static int? Int(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    public static double? Double(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    public static bool? Bool(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
+    /// <summary>A JSON-protocol timestamp: epoch seconds, possibly fractional; as UTC.</summary>
+    public static DateTime? EpochSeconds(this JsonElement e, string name) =>
+        Double(e, name) is { } seconds ? new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : null;
+
+    public static System.Collections.Generic.IEnumerable<JsonElement> Array(this JsonElement e, string name)
+    {
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array)
+            foreach (var item in v.EnumerateArray()) yield return item;
+    }
+
+    public static void Opt(this Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null) w.WriteString(name, value);
+    }
+
+    public static void Opt(this Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+    }
+
+    public static void Opt(this Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+    }
+
+    public static void Opt(this Utf8JsonWriter w, string name, bool? value)
+    {
+        if (value is { } v) w.WriteBoolean(name, v);
+    }
+
+    public static void Opt(this Utf8JsonWriter w, string name, System.Collections.Generic.IEnumerable<string>? values)
+    {
+        if (values is null) return;
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteStringValue(value);
+        w.WriteEndArray();
+    }
+
+    public static string Required(string? value, string name, string operation) =>
+        string.IsNullOrEmpty(value)
+            ? throw new AwsGuardException(ErrorKind.InvalidArgument, "MissingParameter", $"{operation} needs {name}.", name)
+            : value!;
+
+    internal static string Utf8(byte[] body) => Encoding.UTF8.GetString(body);
+}

@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+
+namespace AwsGuard.Engine.Wire;
+
+/// <summary>The CloudWatch Logs operations AwsGuard uses. Paging stays with the caller (NextToken / NextForwardToken).</summary>
+public interface ILogsClient
+{
+    Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel);
+    Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancel);
+    Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancel);
+    Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancel);
+}
+
+/// <summary>CloudWatch Logs over AWS JSON 1.1 (target prefix Logs_20140328). Times are epoch milliseconds, as the API defines them.</summary>
+public sealed class LogsClient : ILogsClient
+{
+    internal const string ServiceId = "CloudWatch Logs";
+    internal const string TargetPrefix = "Logs_20140328";
+    private readonly WireContext _context;
+    private readonly WireEndpoint _endpoint;
+
+    public LogsClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry = null)
+        : this(credentials, region, endpoint, retry, null) { }
+
+    internal LogsClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry, WireTransport? transport)
+    {
+        _context = new WireContext(credentials, retry, transport);
+        _endpoint = WireEndpoints.Logs(region, endpoint);
+    }
+
+    public async Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
+    {
+        JsonShape.Required(request.LogStreamName, "logStreamName", "GetLogEvents");
+        var r = await Call("GetLogEvents", w =>
+        {
+            w.Opt("logGroupName", request.LogGroupName);
+            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
+            w.Opt("logStreamName", request.LogStreamName);
+            w.Opt("startTime", request.StartTime);
+            w.Opt("endTime", request.EndTime);
+            w.Opt("nextToken", request.NextToken);
+            w.Opt("limit", request.Limit);
+            w.Opt("startFromHead", request.StartFromHead);
+            w.Opt("unmask", request.Unmask);
+        }, cancel).ConfigureAwait(false);
+        return new GetLogEventsResponse
+        {
+            Events = r.Array("events").Select(e => new OutputLogEvent
+            {
+                Timestamp = e.Long("timestamp"),
+                Message = e.Str("message"),
+                IngestionTime = e.Long("ingestionTime"),
+            }).ToList(),
+            NextForwardToken = r.Str("nextForwardToken"),
+            NextBackwardToken = r.Str("nextBackwardToken"),
+        };
+    }
+
+    public async Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancel)
+    {
+        var r = await Call("FilterLogEvents", w =>
+        {
+            w.Opt("logGroupName", request.LogGroupName);
+            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
+            w.Opt("logStreamNames", request.LogStreamNames);
+            w.Opt("logStreamNamePrefix", request.LogStreamNamePrefix);
+            w.Opt("startTime", request.StartTime);
+            w.Opt("endTime", request.EndTime);
+            w.Opt("filterPattern", request.FilterPattern);
+            w.Opt("nextToken", request.NextToken);
+            w.Opt("limit", request.Limit);
+            w.Opt("unmask", request.Unmask);
+        }, cancel).ConfigureAwait(false);
+        return new FilterLogEventsResponse
+        {
+            Events = r.Array("events").Select(e => new FilteredLogEvent
+            {
+                LogStreamName = e.Str("logStreamName"),
+                Timestamp = e.Long("timestamp"),
+                Message = e.Str("message"),
+                IngestionTime = e.Long("ingestionTime"),
+                EventId = e.Str("eventId"),
+            }).ToList(),
+            SearchedLogStreams = r.Array("searchedLogStreams").Select(s => new SearchedLogStream
+            {
+                LogStreamName = s.Str("logStreamName"),
+                SearchedCompletely = s.Bool("searchedCompletely"),
+            }).ToList(),
+            NextToken = r.Str("nextToken"),
+        };
+    }
+
+    public async Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancel)
+    {
+        var r = await Call("DescribeLogStreams", w =>
+        {
+            w.Opt("logGroupName", request.LogGroupName);
+            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
+            w.Opt("logStreamNamePrefix", request.LogStreamNamePrefix);
+            w.Opt("orderBy", request.OrderBy);
+            w.Opt("descending", request.Descending);
+            w.Opt("nextToken", request.NextToken);
+            w.Opt("limit", request.Limit);
+        }, cancel).ConfigureAwait(false);
+        return new DescribeLogStreamsResponse
+        {
+            LogStreams = r.Array("logStreams").Select(s => new LogStream
+            {
+                LogStreamName = s.Str("logStreamName"),
+                CreationTime = s.Long("creationTime"),
+                FirstEventTimestamp = s.Long("firstEventTimestamp"),
+                LastEventTimestamp = s.Long("lastEventTimestamp"),
+                LastIngestionTime = s.Long("lastIngestionTime"),
+                Arn = s.Str("arn"),
+                StoredBytes = s.Long("storedBytes"),
+            }).ToList(),
+            NextToken = r.Str("nextToken"),
+        };
+    }
+
+    public async Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancel)
+    {
+        var r = await Call("DescribeLogGroups", w =>
+        {
+            w.Opt("accountIdentifiers", request.AccountIdentifiers);
+            w.Opt("logGroupNamePrefix", request.LogGroupNamePrefix);
+            w.Opt("logGroupNamePattern", request.LogGroupNamePattern);
+            w.Opt("nextToken", request.NextToken);
+            w.Opt("limit", request.Limit);
+            w.Opt("includeLinkedAccounts", request.IncludeLinkedAccounts);
+            w.Opt("logGroupClass", request.LogGroupClass);
+            w.Opt("logGroupIdentifiers", request.LogGroupIdentifiers);
+        }, cancel).ConfigureAwait(false);
+        return new DescribeLogGroupsResponse
+        {
+            LogGroups = r.Array("logGroups").Select(g => new LogGroup
+            {
+                LogGroupName = g.Str("logGroupName"),
+                CreationTime = g.Long("creationTime"),
+                RetentionInDays = g.Int("retentionInDays"),
+                MetricFilterCount = g.Int("metricFilterCount"),
+                Arn = g.Str("arn"),
+                StoredBytes = g.Long("storedBytes"),
+                KmsKeyId = g.Str("kmsKeyId"),
+                DataProtectionStatus = g.Str("dataProtectionStatus"),
+                LogGroupClass = g.Str("logGroupClass"),
+                LogGroupArn = g.Str("logGroupArn"),
+                DeletionProtectionEnabled = g.Bool("deletionProtectionEnabled"),
+            }).ToList(),
+            NextToken = r.Str("nextToken"),
+        };
+    }
+
+    private Task<JsonElement> Call(string operation, Action<Utf8JsonWriter> body, CancellationToken cancel) =>
+        Json11Protocol.InvokeAsync(_context, ServiceId, "logs", _endpoint, TargetPrefix, operation, body, cancel);
+}
+
+public sealed class GetLogEventsRequest
+{
+    public string? LogGroupName { get; set; }
+    public string? LogGroupIdentifier { get; set; }
+    public string? LogStreamName { get; set; }
+    /// <summary>Epoch milliseconds.</summary>
+    public long? StartTime { get; set; }
+    /// <summary>Epoch milliseconds.</summary>
+    public long? EndTime { get; set; }
+    public string? NextToken { get; set; }
+    public int? Limit { get; set; }
+    public bool? StartFromHead { get; set; }
+    public bool? Unmask { get; set; }
+}
+
+public sealed class GetLogEventsResponse
+{
+    public List<OutputLogEvent> Events { get; set; } = new();
+    /// <summary>The same token again means the end of the stream was reached.</summary>
+    public string? NextForwardToken { get; set; }
+    public string? NextBackwardToken { get; set; }
+}
+
+public sealed class OutputLogEvent
+{
+    /// <summary>Epoch milliseconds.</summary>
+    public long? Timestamp { get; set; }
+    public string? Message { get; set; }
+    /// <summary>Epoch milliseconds.</summary>
+    public long? IngestionTime { get; set; }
+}
+
+public sealed class FilterLogEventsRequest
+{
+    public string? LogGroupName { get; set; }
+    public string? LogGroupIdentifier { get; set; }
+    public List<string>? LogStreamNames { get; set; }
+    public string? LogStreamNamePrefix { get; set; }
+    public long? StartTime { get; set; }
+    public long? EndTime { get; set; }
+    public string? FilterPattern { get; set; }
+    public string? NextToken { get; set; }
+    public int? Limit { get; set; }
+    public bool? Unmask { get; set; }
+}
+
+public sealed class FilterLogEventsResponse
+{
+    public List<FilteredLogEvent> Events { get; set; } = new();
+    public List<SearchedLogStream> SearchedLogStreams { get; set; } = new();
+    public string? NextToken { get; set; }
+}
+
+public sealed class FilteredLogEvent
+{
+    public string? LogStreamName { get; set; }
+    public long? Timestamp { get; set; }
+    public string? Message { get; set; }
+    public long? IngestionTime { get; set; }
+    public string? EventId { get; set; }
+}
+
+public sealed class SearchedLogStream
+{
+    public string? LogStreamName { get; set; }
+    public bool? SearchedCompletely { get; set; }
+}
+
+public sealed class DescribeLogStreamsRequest
+{
+    public string? LogGroupName { get; set; }
+    public string? LogGroupIdentifier { get; set; }
+    public string? LogStreamNamePrefix { get; set; }
+    /// <summary>"LogStreamName" or "LastEventTime".</summary>
+    public string? OrderBy { get; set; }
+    public bool? Descending { get; set; }
+    public string? NextToken { get; set; }
+    /// <summary>1 to 50.</summary>
+    public int? Limit { get; set; }
+}
+
+public sealed class DescribeLogStreamsResponse
+{
+    public List<LogStream> LogStreams { get; set; } = new();
+    public string? NextToken { get; set; }
+}
+
+public sealed class LogStream
+{
+    public string? LogStreamName { get; set; }
+    public long? CreationTime { get; set; }
+    public long? FirstEventTimestamp { get; set; }
+    public long? LastEventTimestamp { get; set; }
+    public long? LastIngestionTime { get; set; }
+    public string? Arn { get; set; }
+    public long? StoredBytes { get; set; }
+}
+
+public sealed class DescribeLogGroupsRequest
+{
+    public List<string>? AccountIdentifiers { get; set; }
+    public string? LogGroupNamePrefix { get; set; }
+    public string? LogGroupNamePattern { get; set; }
+    public string? NextToken { get; set; }
+    /// <summary>1 to 50.</summary>
+    public int? Limit { get; set; }
+    public bool? IncludeLinkedAccounts { get; set; }
+    /// <summary>STANDARD, INFREQUENT_ACCESS or DELIVERY.</summary>
+    public string? LogGroupClass { get; set; }
+    public List<string>? LogGroupIdentifiers { get; set; }
+}
+
+public sealed class DescribeLogGroupsResponse
+{
+    public List<LogGroup> LogGroups { get; set; } = new();
+    public string? NextToken { get; set; }
+}
+
+public sealed class LogGroup
+{
+    public string? LogGroupName { get; set; }
+    public long? CreationTime { get; set; }
+    public int? RetentionInDays { get; set; }
+    public int? MetricFilterCount { get; set; }
+    public string? Arn { get; set; }
+    public long? StoredBytes { get; set; }
+    public string? KmsKeyId { get; set; }
+    public string? DataProtectionStatus { get; set; }
+    public string? LogGroupClass { get; set; }
+    public string? LogGroupArn { get; set; }
+    public bool? DeletionProtectionEnabled { get; set; }
+}

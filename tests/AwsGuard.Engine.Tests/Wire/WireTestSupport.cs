@@ -1,0 +1,57 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using AwsGuard.Engine.Tests.Infrastructure;
+using Xunit;
+
+namespace AwsGuard.Engine.Tests.Wire;
+
+/// <summary>Runs the AWS CLI or a boto3 script against a local endpoint with the test keys, never the user's profile.</summary>
+internal static class Tools
+{
+    public static readonly AWSCredentials Keys = new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey);
+
+    /// <summary>Runs python3 with boto3 available; the script finds the endpoint in ENDPOINT. Fails the test on a non-zero exit.</summary>
+    public static Task<string> Python(Uri endpoint, string script) => Run("python3", new[] { "-c", script }, endpoint, check: true);
+
+    public static Task<string> Aws(Uri endpoint, params string[] args) => Aws(endpoint, null, args);
+
+    /// <summary>The AWS CLI with --endpoint-url; with <paramref name="httpProxy"/>, its requests go through that proxy.</summary>
+    public static Task<string> Aws(Uri endpoint, Uri? httpProxy, params string[] args)
+    {
+        var all = new string[args.Length + 2];
+        args.CopyTo(all, 0);
+        all[args.Length] = "--endpoint-url";
+        all[args.Length + 1] = endpoint.AbsoluteUri.TrimEnd('/');
+        return Run("aws", all, endpoint, check: false, httpProxy);
+    }
+
+    private static async Task<string> Run(string file, string[] args, Uri endpoint, bool check, Uri? httpProxy = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("AWS_PROFILE");
+        start.Environment.Remove("AWS_SESSION_TOKEN");
+        start.Environment["AWS_ACCESS_KEY_ID"] = LocalAws.AccessKey;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalAws.SecretKey;
+        start.Environment["AWS_DEFAULT_REGION"] = LocalAws.Region;
+        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        start.Environment["ENDPOINT"] = endpoint.AbsoluteUri.TrimEnd('/');
+        foreach (var name in new[] { "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy" })
+            start.Environment.Remove(name);
+        if (httpProxy is not null) start.Environment["HTTP_PROXY"] = httpProxy.AbsoluteUri;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (check) Assert.True(process.ExitCode == 0, $"{file} failed ({process.ExitCode}): {await stderr}");
+        return await stdout + await stderr;
+    }
+}
