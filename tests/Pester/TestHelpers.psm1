@@ -23,10 +23,15 @@ function Get-LocalAwsParameters {
 $AwsVariables = 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION',
     'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED'
 
+function Set-EnvironmentValue([string] $Name, $Value) {
+    # PowerShell turns $null into an empty string for a string parameter, which sets an empty variable instead of removing it.
+    if ($null -eq $Value) { Remove-Item "Env:$Name" -ErrorAction SilentlyContinue } else { Set-Item "Env:$Name" $Value }
+}
+
 function Enter-AwsSandbox {
     <# Clears every AWS variable and points the shared files at an empty folder; returns what to restore. #>
     $saved = @{}
-    foreach ($name in $AwsVariables) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $null) }
+    foreach ($name in $AwsVariables) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); Set-EnvironmentValue $name $null }
     $folder = New-Item (Join-Path ([IO.Path]::GetTempPath()) "awsguard-$([guid]::NewGuid())") -ItemType Directory
     $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $folder 'credentials'
     $env:AWS_CONFIG_FILE = Join-Path $folder 'config'
@@ -35,7 +40,7 @@ function Enter-AwsSandbox {
 }
 
 function Exit-AwsSandbox($Sandbox) {
-    foreach ($name in $Sandbox.Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Sandbox.Saved[$name]) }
+    foreach ($name in $Sandbox.Saved.Keys) { Set-EnvironmentValue $name $Sandbox.Saved[$name] }
     Remove-Item $Sandbox.Folder -Recurse -Force
 }
 

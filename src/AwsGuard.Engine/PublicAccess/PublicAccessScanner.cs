@@ -8,6 +8,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using AwsGuard.Engine.Sessions;
+using AwsGuard.Engine.Wire;
 
 namespace AwsGuard.Engine.PublicAccess;
 
@@ -69,6 +70,13 @@ public sealed class PublicAccessScanner
     public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session,
         Func<CancellationToken, Task<BlockPublicAccessFlags?>> accountBlockPublicAccess) =>
         new(region => provider.GetClient("s3", session, region, AwsClients.S3), session.RequireRegion(), accountBlockPublicAccess);
+
+    /// <summary>A scanner over the session's cached S3 clients that reads the account-level Block Public Access through S3 Control.</summary>
+    public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session) =>
+        ForSession(provider, session, async cancel =>
+            await WireClients.GetAccountPublicAccessBlockAsync(provider, session, session.RequireRegion(), cancel).ConfigureAwait(false) is { } account
+                ? new BlockPublicAccessFlags(account.BlockPublicAcls, account.IgnorePublicAcls, account.BlockPublicPolicy, account.RestrictPublicBuckets)
+                : null);
 
     /// <summary>An account-level reader for a value already known (null = not configured).</summary>
     public static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>

@@ -33,8 +33,14 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _scanner = PublicAccessScanner.ForSession(Provider, Session,
-            cancel => AccountPublicAccess.ReadAsync(Provider, Session, cancel));
+        try
+        {
+            _scanner = PublicAccessScanner.ForSession(Provider, Session);
+        }
+        catch (Exception error)
+        {
+            ThrowTerminatingError(ErrorRecords.From(error));
+        }
         _work = new BoundedWork(ThrottleLimit, CancelToken);
         return Task.CompletedTask;
     }
