@@ -34,7 +34,7 @@ Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wild
 
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
-$PSDefaultParameterValues['Get-*:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Get-PublicBucket:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -42,5 +42,14 @@ Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, Regio
 Show-Step 'The same, through a cross-account role with an external id (-Verbose shows each AWS call)'
 Get-AwsGuardIdentity -AssumeRoleArn arn:aws:iam::123456789012:role/DemoAuditor -ExternalId demo-external-id -Verbose |
     Format-Table Account, Arn | Out-Host
+
+Show-Step 'Which buckets can anyone reach, and why? (every bucket, with -IncludeNotPublic)'
+Get-PublicBucket -IncludeNotPublic | Format-Table -AutoSize | Out-Host
+
+Show-Step 'Why is demo-invoices public? Its policy pins aws:SourceVpc only with a wildcard'
+Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-List Source, Principal, Permissions, Detail | Out-Host
+
+Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
+'Not_A_Bucket', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
 
 Write-Host "`nDemo finished." -ForegroundColor Green
