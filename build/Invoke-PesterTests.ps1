@@ -1,7 +1,7 @@
 # Runs the Pester suites in a process of their own and writes the counts for build.ps1.
 param([string] $PesterPath, [string] $TestPath, [string] $SummaryPath)
-$ErrorActionPreference = 'Stop'
-Import-Module $PesterPath -Force
+# The suites run with PowerShell's default preferences, as a user's session has them.
+Import-Module $PesterPath -Force -ErrorAction Stop
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true
