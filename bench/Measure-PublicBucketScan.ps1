@@ -44,6 +44,8 @@ for i in range($Count):
         NotPublic      = @($results | Where-Object Status -EQ NotPublic).Count
         Unknown        = @($results | Where-Object Status -EQ Unknown).Count
     }
-    $calls | ForEach-Object { ($_ -split ' ')[2] } | Group-Object | Sort-Object Count -Descending | Format-Table Count, Name | Out-Host
+    # Call lines read "AWS <service> <operation> <region> -> <status> in <ms> ms"; a service name may hold a space.
+    $calls | ForEach-Object { $_ -replace '^AWS (.+) (\S+) \S+ -> .*$', '$1 $2' } | Group-Object | Sort-Object Count -Descending |
+        Format-Table Count, Name | Out-Host
 }
 finally { Stop-LocalAws $aws }

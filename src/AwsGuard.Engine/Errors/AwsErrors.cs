@@ -56,7 +56,8 @@ public static class AwsErrors
             or "RequestLimitExceeded" or "SlowDown" or "RequestThrottled" or "RequestThrottledException"
             or "ProvisionedThroughputExceededException" or "BandwidthLimitExceeded" or "PriorRequestNotComplete";
 
-    private static bool IsConnectionFailure(Exception error)
+    /// <summary>A failure to get an answer at all (reset, refused, truncated body), anywhere in the exception chain.</summary>
+    internal static bool IsConnectionFailure(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
             if (e is HttpRequestException or IOException or WebException or System.Net.Sockets.SocketException) return true;

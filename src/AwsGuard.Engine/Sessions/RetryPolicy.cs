@@ -1,7 +1,4 @@
 using System;
-using System.IO;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -55,9 +52,7 @@ public sealed class RetryPolicy
     {
         if (cancel.IsCancellationRequested) return false;
         if (error is OperationCanceledException) return true; // not ours: the per-attempt timeout
-        for (var e = error; e is not null; e = e.InnerException)
-            if (e is HttpRequestException or IOException or SocketException) return true;
-        return false;
+        return AwsErrors.IsConnectionFailure(error);
     }
 
     /// <summary>Full jitter: uniformly random in [0, min(MaxDelay, BaseDelay * 2^(retry-1))].</summary>
