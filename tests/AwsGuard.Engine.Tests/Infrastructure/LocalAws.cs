@@ -81,7 +81,8 @@ public sealed class LocalAws : IDisposable
         throw new TimeoutException("moto_server did not answer within 60 s.");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -80,7 +79,7 @@ public sealed class WireSigningTests
     /// <summary>Runs one AWS CLI command against a listener that records its first request and answers with <paramref name="answer"/>.</summary>
     private static async Task<Recorded> Record(string contentType, string answer, params string[] command)
     {
-        var port = FreePort();
+        var port = LocalAws.FreePort();
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://*:{port}/"); // any Host: the S3 Control request arrives for 123456789012.127.0.0.1
@@ -104,14 +103,5 @@ public sealed class WireSigningTests
         await cli;
         Assert.StartsWith("AWS4-HMAC-SHA256 ", headers["Authorization"]);
         return new Recorded(endpoint, context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray());
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
