@@ -112,7 +112,7 @@ function Invoke-Tests {
     }
     finally {
         Stop-LocalAws $aws
-        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE -ErrorAction SilentlyContinue
+        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES -ErrorAction SilentlyContinue
     }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
@@ -143,21 +143,21 @@ function Invoke-PesterTests {
     param([string] $Results)
     $summary = Join-Path $Results 'pester.json'
     Remove-Item $summary -ErrorAction SilentlyContinue
+    $packages = Restore-TestTools
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester." }
+    $env:AWSGUARD_NUGET_PACKAGES = $packages # the coexistence tests load another AWSSDK from there
     $exit = Invoke-Pwsh -File (Join-Path $PSScriptRoot 'Invoke-PesterTests.ps1') -Arguments @(
-        '-PesterPath', (Get-PesterPath), '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
+        '-PesterPath', $pester, '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
     $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
     [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; ExitCode = $exit }
 }
 
-function Get-PesterPath {
-    # Pester comes as a NuGet package through the SDK's own restore of tests/tools (see Tools.csproj).
+function Restore-TestTools {
+    <# Pester and the other AWSSDK line come as NuGet packages through the SDK's own restore (tests/tools/Tools.csproj); returns the package folder. #>
     Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/Tools.csproj'), '--nologo', '-v', 'q')
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
-        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
-    }
-    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 was not restored to $manifest." }
-    return $manifest
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
 
 function Invoke-Demo {

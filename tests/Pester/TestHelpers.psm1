@@ -51,4 +51,18 @@ function Get-AllStreams([scriptblock] $Script) {
     (& $Script *>&1 | ForEach-Object { $_ | Out-String; if ($_ -is [Management.Automation.ErrorRecord]) { $_.Exception | Out-String } }) -join "`n"
 }
 
+function Invoke-FreshPwsh([string] $Script) {
+    <# Runs a script in a new PowerShell process (load order matters per process); returns its output, throws on a non-zero exit. #>
+    Import-Module (Join-Path $PSScriptRoot '../../build/AwsGuard.Build.psm1') -Function Get-PwshCommand
+    $pwsh = Get-PwshCommand
+    $file = Join-Path ([IO.Path]::GetTempPath()) "awsguard-$([guid]::NewGuid()).ps1"
+    Set-Content $file $Script
+    try {
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $file 2>&1
+        if ($LASTEXITCODE) { throw "The fresh PowerShell failed with exit code $($LASTEXITCODE):`n$($output -join "`n")" }
+        $output
+    }
+    finally { Remove-Item $file }
+}
+
 Export-ModuleMember -Function * -Variable TestAccessKey, TestSecretKey

@@ -1,0 +1,51 @@
+# AwsGuard beside another AWSSDK line (as AWS.Tools brings it), in either load order, each in a new process.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    if (-not $env:AWSGUARD_NUGET_PACKAGES) { throw 'AWSGUARD_NUGET_PACKAGES is not set: run the tests with ./build.ps1 -Task Test.' }
+    $otherCore = Join-Path $env:AWSGUARD_NUGET_PACKAGES 'awssdk.core/4.0.102.19/lib/net8.0/AWSSDK.Core.dll'
+    $otherS3 = Join-Path $env:AWSGUARD_NUGET_PACKAGES 'awssdk.s3/4.0.104.12/lib/net8.0/AWSSDK.S3.dll'
+    # Shared by both orders: load the other SDK, make a bucket with it, and use AwsGuard with that SDK's credentials.
+    $prelude = @"
+`$ErrorActionPreference = 'Stop'
+`$endpoint = '$(Get-LocalAwsUrl)'
+`$bucket = 'coexist-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+function Use-OtherSdk {
+    Add-Type -Path '$otherCore', '$otherS3'
+    `$credential = [Amazon.Runtime.BasicAWSCredentials]::new('$TestAccessKey', '$TestSecretKey')
+    `$config = [Amazon.S3.AmazonS3Config]@{ ServiceURL = `$endpoint; ForcePathStyle = `$true; AuthenticationRegion = 'us-east-1' }
+    `$client = [Amazon.S3.AmazonS3Client]::new(`$credential, `$config)
+    `$null = `$client.PutBucketAsync(`$bucket).GetAwaiter().GetResult()
+    'other SDK ' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
+    `$credential
+}
+function Use-AwsGuard(`$Credential) {
+    Import-Module '$(Get-TestModulePath)'
+    `$result = Get-PublicBucket -BucketName `$bucket -IncludeNotPublic -Credential `$Credential -EndpointUrl `$endpoint -Region us-east-1
+    'AwsGuard ' + `$result.BucketName + ' ' + `$result.Status
+}
+"@
+}
+
+Describe 'AwsGuard beside AWSSDK.Core 4.0.102.19' {
+    It 'works when the other AWSSDK loaded first, and takes its credentials object' {
+        $output = Invoke-FreshPwsh ($prelude + @'
+$other = Use-OtherSdk
+$other[0]
+Use-AwsGuard $other[1]
+'@)
+        $output | Should -Contain 'other SDK 4.0.0.0'
+        $output -match '^AwsGuard coexist-\w+ NotPublic$' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'works when AwsGuard loaded first and the other AWSSDK after it' {
+        $output = Invoke-FreshPwsh ($prelude + @'
+Import-Module $env:AWSGUARD_MODULE
+$null = Get-AwsGuardIdentity -EndpointUrl $endpoint -AccessKey AKIAFIRST00000000001 -SecretKey s -Region us-east-1
+$other = Use-OtherSdk
+$other[0]
+Use-AwsGuard $other[1]
+'@)
+        $output | Should -Contain 'other SDK 4.0.0.0'
+        $output -match '^AwsGuard coexist-\w+ NotPublic$' | Should -Not -BeNullOrEmpty
+    }
+}
