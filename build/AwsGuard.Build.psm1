@@ -12,8 +12,9 @@ function Invoke-AwsGuardTask {
     param([string] $Task, [string] $Configuration)
     switch ($Task) {
         'Build' { Build-Module $Configuration; return 0 }
-        'Test' { Build-Module $Configuration; return (Invoke-Tests $Configuration) }
+        'Test' { Build-Module $Configuration; New-ModulePackage; return (Invoke-Tests $Configuration) }
         'Demo' { Build-Module $Configuration; return (Invoke-Demo) }
+        'Package' { Build-Module $Configuration; New-ModulePackage; return 0 }
         'Clean' { Clear-BuildOutput; return 0 }
     }
 }
@@ -105,6 +106,7 @@ function Invoke-Tests {
     $aws = Start-LocalAws
     $env:AWSGUARD_MOTO_URL = $aws.Url
     $env:AWSGUARD_MODULE = Join-Path $ModuleOut 'AwsGuard.psd1'
+    $env:AWSGUARD_PACKAGES = Join-Path $Root 'out/packages'
     try {
         $results = Join-Path $Root 'out/TestResults'
         $xunit = Invoke-Xunit $Configuration $results
@@ -112,7 +114,7 @@ function Invoke-Tests {
     }
     finally {
         Stop-LocalAws $aws
-        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES -ErrorAction SilentlyContinue
+        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
     }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
@@ -166,6 +168,26 @@ function Invoke-Demo {
         return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
     }
     finally { Stop-LocalAws $aws }
+}
+
+function New-ModulePackage {
+    <# out/AwsGuard.<version>.nupkg, installable with Install-PSResource from a folder repository. #>
+    $packages = Join-Path $Root 'out/packages'
+    if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
+    # .NET ignores XDG_DATA_HOME unless the folder exists.
+    $scratch = (New-Item (Join-Path ([IO.Path]::GetTempPath()) "awsguard-package-$([guid]::NewGuid())") -ItemType Directory).FullName
+    $saved = $env:XDG_DATA_HOME
+    $env:XDG_DATA_HOME = $scratch
+    try {
+        if (Invoke-Pwsh -File (Join-Path $PSScriptRoot 'New-ModulePackage.ps1') -Arguments @('-ModulePath', $ModuleOut, '-OutputFolder', $packages)) {
+            throw 'Packaging failed.'
+        }
+    }
+    finally {
+        if ($null -eq $saved) { Remove-Item Env:XDG_DATA_HOME } else { $env:XDG_DATA_HOME = $saved }
+        Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    Write-Host "Packaged $((Get-ChildItem $packages -Filter *.nupkg).FullName)."
 }
 
 function Clear-BuildOutput {
