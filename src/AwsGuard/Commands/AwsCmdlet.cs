@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
+using AwsGuard.Completion;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Commands;
@@ -12,10 +11,9 @@ namespace AwsGuard.Commands;
 /// </summary>
 public abstract class AwsCmdlet : AsyncCmdlet
 {
-    private static readonly ConditionalWeakTable<Runspace, SessionProvider> Providers = new();
-
     [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     [Parameter]
@@ -23,6 +21,7 @@ public abstract class AwsCmdlet : AsyncCmdlet
     public string? ProfileLocation { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
     [Parameter]
@@ -58,22 +57,8 @@ public abstract class AwsCmdlet : AsyncCmdlet
     protected sealed override void BeginProcessing()
     {
         // On the pipeline thread, before any work goes async: session state and the runspace live here.
-        var parameters = new SessionParameters
-        {
-            ProfileName = ProfileName,
-            ProfileLocation = ProfileLocation,
-            Region = Region,
-            AccessKey = AccessKey,
-            SecretKey = SecretKey,
-            SessionToken = SessionToken,
-            Credential = Credential?.BaseObject,
-            EndpointUrl = EndpointUrl,
-            AssumeRoleArn = AssumeRoleArn,
-            ExternalId = ExternalId,
-            StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
-            StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
-        };
-        Provider = Providers.GetValue(Runspace.DefaultRunspace, _ => new SessionProvider());
+        var parameters = SessionBinding.From(MyInvocation.BoundParameters, SessionState);
+        Provider = SessionBinding.Provider;
         try
         {
             Session = Provider.Resolve(parameters, WriteWarning);
@@ -87,6 +72,4 @@ public abstract class AwsCmdlet : AsyncCmdlet
 
     /// <summary>A non-terminating error for one item: the others go on.</summary>
     protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));
-
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

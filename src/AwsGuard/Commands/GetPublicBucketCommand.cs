@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using AwsGuard.Completion;
 using AwsGuard.Engine.Concurrency;
 using AwsGuard.Engine.PublicAccess;
 
@@ -18,6 +19,7 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "Bucket")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BucketNameCompleter))]
     public string[]? BucketName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
