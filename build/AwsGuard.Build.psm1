@@ -15,6 +15,7 @@ function Invoke-AwsGuardTask {
         'Test' { Build-Module $Configuration; New-ModulePackage; return (Invoke-Tests $Configuration) }
         'Demo' { Build-Module $Configuration; return (Invoke-Demo) }
         'Package' { Build-Module $Configuration; New-ModulePackage; return 0 }
+        'Bench' { Build-Module $Configuration; return (Invoke-Pwsh -File (Join-Path $Root 'bench/Invoke-Bench.ps1')) }
         'Clean' { Clear-BuildOutput; return 0 }
     }
 }
