@@ -103,7 +103,8 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private void OnPipeline(Action write) => OnPipeline(() => { write(); return true; });
 
-    private T OnPipeline<T>(Func<T> call)
+    /// <summary>Runs <paramref name="call"/> on the pipeline thread (session state, bound parameters) and returns its answer.</summary>
+    protected T OnPipeline<T>(Func<T> call)
     {
         if (!_inWork.Value) return call();
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
