@@ -35,6 +35,7 @@ Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wild
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-PublicBucket:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -51,5 +52,13 @@ Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-
 
 Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
 'Not_A_Bucket', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
+
+Show-Step 'Revoke-RoleSession: what would change (-WhatIf), then cut off every session of DemoAuditor issued before now'
+Revoke-RoleSession DemoAuditor -WhatIf
+Revoke-RoleSession DemoAuditor -Force -PassThru | Format-Table | Out-Host
+
+Show-Step 'The same role by its assumed-role session ARN, with an earlier time: the later time already set is kept'
+Revoke-RoleSession -RoleArn 'arn:aws:sts::123456789012:assumed-role/DemoAuditor/leaked' -Before (Get-Date).AddHours(-1) -Force -PassThru |
+    Format-Table | Out-Host
 
 Write-Host "`nDemo finished." -ForegroundColor Green
