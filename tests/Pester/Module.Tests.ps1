@@ -46,6 +46,17 @@ Describe 'The AwsGuard module' {
         Join-Path $module.ModuleBase 'bin/netstandard2.0/Dependencies/AWSSDK.Core.dll' | Should -Exist
     }
 
+    It 'has table views that fit an 80-column console' {
+        $format = [xml](Get-Content (Join-Path $module.ModuleBase 'AwsGuard.Format.ps1xml') -Raw)
+        foreach ($view in $format.Configuration.ViewDefinitions.View) {
+            $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+            $fixed = ($headers | Where-Object { $_['Width'] } | ForEach-Object { [int]$_.Width } | Measure-Object -Sum).Sum
+            # Each column is followed by one space; columns without a width share what is left, at least 10 each.
+            $left = 80 - $fixed - $headers.Count
+            $left | Should -BeGreaterOrEqual (10 * @($headers | Where-Object { -not $_['Width'] }).Count) -Because "$($view.Name) must fit 80 columns"
+        }
+    }
+
     It 'has an about_AwsGuard topic' {
         (Get-Help about_AwsGuard | Out-String) | Should -Match 'Credentials, first hit wins'
     }
