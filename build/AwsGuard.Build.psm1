@@ -71,27 +71,40 @@ function Invoke-Pwsh {
     return $LASTEXITCODE
 }
 
-function Start-LocalAws {
-    <# Starts moto's server on a free loopback port and waits until it answers. #>
-    if (-not (Get-Command moto_server -ErrorAction SilentlyContinue)) {
-        throw "moto_server was not found: the tests and the demo need it as their local AWS. Install it with: pip install ""moto[server]"""
-    }
+function Start-LoopbackServer {
+    <# Starts a local server on a free loopback port and polls $HealthPath until it answers; Stop-LocalAws stops it. #>
+    param([string] $Name, [string] $FilePath, [scriptblock] $Arguments, [string] $HealthPath)
     $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-moto-$port.log"
-    $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-$Name-$port.log"
+    $process = Start-Process $FilePath -ArgumentList (& $Arguments $port) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
     $url = "http://127.0.0.1:$port/"
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while ([DateTime]::UtcNow -lt $deadline) {
-        if ($process.HasExited) { throw "moto_server exited with code $($process.ExitCode); see $log.err" }
+        if ($process.HasExited) { throw "$Name exited with code $($process.ExitCode); see $log.err" }
         try {
-            $null = Invoke-WebRequest "$($url)moto-api/" -TimeoutSec 2 -UseBasicParsing
+            $null = Invoke-WebRequest "$url$HealthPath" -TimeoutSec 2 -UseBasicParsing
             return [pscustomobject]@{ Url = $url; Process = $process }
         }
         catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
     }
     Stop-LocalAws ([pscustomobject]@{ Process = $process })
-    throw "moto_server did not answer on $url within 60 s; see $log.err"
+    throw "$Name did not answer on $url within 60 s; see $log.err"
+}
+
+function Start-LocalAws {
+    <# Starts moto's server on a free loopback port and waits until it answers. #>
+    if (-not (Get-Command moto_server -ErrorAction SilentlyContinue)) {
+        throw "moto_server was not found: the tests and the demo need it as their local AWS. Install it with: pip install ""moto[server]"""
+    }
+    Start-LoopbackServer 'moto' 'moto_server' { param($port) '-H', '127.0.0.1', '-p', $port } 'moto-api/'
+}
+
+function Start-StorageGatewayDouble {
+    <# Starts tests/doubles/storage_gateway_double.py (moto has no Storage Gateway) on a free loopback port. #>
+    if (-not (Get-Command python3 -ErrorAction SilentlyContinue)) { throw 'python3 was not found: the Storage Gateway double needs it.' }
+    $script = Join-Path $Root 'tests/doubles/storage_gateway_double.py'
+    Start-LoopbackServer 'sgw-double' 'python3' { param($port) $script, '--port', $port } '_double/health'
 }
 
 function Stop-LocalAws {
@@ -105,17 +118,21 @@ function Stop-LocalAws {
 function Invoke-Tests {
     param([string] $Configuration)
     $aws = Start-LocalAws
+    $sgw = $null
     $env:AWSGUARD_MOTO_URL = $aws.Url
     $env:AWSGUARD_MODULE = Join-Path $ModuleOut 'AwsGuard.psd1'
     $env:AWSGUARD_PACKAGES = Join-Path $Root 'out/packages'
     try {
+        $sgw = Start-StorageGatewayDouble
+        $env:AWSGUARD_SGW_URL = $sgw.Url
         $results = Join-Path $Root 'out/TestResults'
         $xunit = Invoke-Xunit $Configuration $results
         $pester = Invoke-PesterTests $results
     }
     finally {
         Stop-LocalAws $aws
-        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
+        if ($sgw) { Stop-LocalAws $sgw }
+        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_SGW_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
     }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
@@ -165,10 +182,18 @@ function Restore-TestTools {
 
 function Invoke-Demo {
     $aws = Start-LocalAws
+    $sgw = $null
     try {
+        # The demo finds the Storage Gateway double (Set-/Get-GatewayChap) in AWSGUARD_SGW_URL.
+        $sgw = Start-StorageGatewayDouble
+        $env:AWSGUARD_SGW_URL = $sgw.Url
         return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
     }
-    finally { Stop-LocalAws $aws }
+    finally {
+        Stop-LocalAws $aws
+        if ($sgw) { Stop-LocalAws $sgw }
+        Remove-Item Env:AWSGUARD_SGW_URL -ErrorAction SilentlyContinue
+    }
 }
 
 function New-ModulePackage {
@@ -198,4 +223,4 @@ function Clear-BuildOutput {
     }
 }
 
-Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Stop-LocalAws, Get-PwshCommand
+Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Start-StorageGatewayDouble, Stop-LocalAws, Get-PwshCommand
