@@ -50,7 +50,7 @@ internal static class Json11Protocol
 
     public static WireServiceException ParseError(WireRequest request, WireResponse response)
     {
-        string? code = null, message = null;
+        string? code = null, message = null, detail = null;
         try
         {
             using var document = JsonDocument.Parse(response.Body);
@@ -59,6 +59,8 @@ internal static class Json11Protocol
             {
                 code = root.Str("__type") ?? root.Str("code");
                 message = root.Str("message") ?? root.Str("Message");
+                // Storage Gateway nests the precise reason: {"__type": "InvalidGatewayRequestException", "error": {"errorCode": "TargetNotFound"}}
+                if (root.TryGetProperty("error", out var error)) detail = error.Str("errorCode");
             }
         }
         catch (JsonException)
@@ -73,6 +75,12 @@ internal static class Json11Protocol
             if (hash >= 0) code = code.Substring(hash + 1);
             var colon = code.IndexOf(':');
             if (colon >= 0) code = code.Substring(0, colon);
+        }
+        if (!string.IsNullOrEmpty(detail))
+        {
+            // The precise code becomes the error id (TargetNotFound maps to ObjectNotFound); the message keeps both.
+            message = $"{message} ({code}: {detail})";
+            code = detail;
         }
         code = string.IsNullOrEmpty(code) ? response.Status.ToString(CultureInfo.InvariantCulture) : code;
         message = string.IsNullOrEmpty(message) ? $"{request.Service} {request.Operation} answered {response.Status} {code}." : message;

@@ -31,25 +31,8 @@ public sealed class LocalAws : IDisposable
         }
         var port = FreePort();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        try
-        {
-            _server = Process.Start(new ProcessStartInfo("moto_server", $"-H 127.0.0.1 -p {port}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException(
-                "moto_server could not be started; the tests need it as their local AWS. Install it with: pip install \"moto[server]\"", e);
-        }
-        _server!.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        WaitUntilAnswering();
+        _server = StartServer("moto_server", new[] { "-H", "127.0.0.1", "-p", port.ToString() }, new Uri(Endpoint, "moto-api/"),
+            "Install it with: pip install \"moto[server]\"");
     }
 
     public Uri Endpoint { get; }
@@ -63,22 +46,39 @@ public sealed class LocalAws : IDisposable
         _server?.Dispose();
     }
 
-    private void WaitUntilAnswering()
+    /// <summary>Starts a local server and polls <paramref name="health"/> until it answers 200 (bounded by a deadline).</summary>
+    internal static Process StartServer(string file, string[] args, Uri health, string installHint)
     {
+        Process? server;
+        try
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in args) start.ArgumentList.Add(arg);
+            server = Process.Start(start);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"{file} could not be started; the tests need it. {installHint}", e);
+        }
+        server!.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (_server!.HasExited)
-                throw new InvalidOperationException($"moto_server exited with code {_server.ExitCode} before answering.");
+            if (server.HasExited)
+                throw new InvalidOperationException($"{file} exited with code {server.ExitCode} before answering.");
             try
             {
-                if (http.GetAsync(new Uri(Endpoint, "moto-api/")).Result.StatusCode == HttpStatusCode.OK) return;
+                if (http.GetAsync(health).Result.StatusCode == HttpStatusCode.OK) return server;
             }
             catch (AggregateException) { }
             Thread.Sleep(100); // polling for a condition, not a fixed wait
         }
-        throw new TimeoutException("moto_server did not answer within 60 s.");
+        server.Kill(entireProcessTree: true);
+        throw new TimeoutException($"{file} did not answer within 60 s.");
     }
 
     /// <summary>A loopback port nothing listens on now.</summary>

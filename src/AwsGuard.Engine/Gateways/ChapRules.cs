@@ -1,0 +1,115 @@
+using System;
+using System.Security;
+using System.Text.RegularExpressions;
+
+namespace AwsGuard.Engine.Gateways;
+
+/// <summary>A Storage Gateway iSCSI target ARN, taken apart.</summary>
+public sealed class GatewayTarget
+{
+    internal GatewayTarget(string arn, string region, string gatewayArn, string targetName)
+    {
+        Arn = arn;
+        Region = region;
+        GatewayArn = gatewayArn;
+        TargetName = targetName;
+    }
+
+    public string Arn { get; }
+    public string Region { get; }
+    public string GatewayArn { get; }
+
+    /// <summary>The IQN after /target/, as initiators address the target.</summary>
+    public string TargetName { get; }
+}
+
+/// <summary>A CHAP change that passed every rule; the secrets stay SecureStrings until the call.</summary>
+public sealed class ChapUpdate
+{
+    internal ChapUpdate(GatewayTarget target, string initiatorName, SecureString initiatorSecret, SecureString? targetSecret)
+    {
+        Target = target;
+        InitiatorName = initiatorName;
+        InitiatorSecret = initiatorSecret;
+        TargetSecret = targetSecret;
+    }
+
+    public GatewayTarget Target { get; }
+    public string InitiatorName { get; }
+    public SecureString InitiatorSecret { get; }
+    public SecureString? TargetSecret { get; }
+}
+
+/// <summary>
+/// UpdateChapCredentials' rules as Storage Gateway documents them (botocore's storagegateway model): secrets of 12 to
+/// 16 bytes in UTF-8 (the documentation's rule; the model's own 1 to 100 characters is looser), the two secrets
+/// different, InitiatorName an IqnName (1 to 255 of [0-9a-z:.-]), TargetARN a target ARN (50 to 800 characters).
+/// Each violation is an InvalidArgument error that states the rule and the value's length, never a secret.
+/// </summary>
+public static class ChapRules
+{
+    public const int SecretMinBytes = 12;
+    public const int SecretMaxBytes = 16;
+
+    private const string Partition = "aws(?:-cn|-us-gov|-iso[a-z-]*|-eusc)?";
+    private static readonly Regex TargetArnPattern = new(
+        $"^(arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)$",
+        RegexOptions.CultureInvariant);
+    private static readonly Regex GatewayArnPattern = new(
+        $"^arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+$",
+        RegexOptions.CultureInvariant);
+    private static readonly Regex IqnPattern = new("^[0-9a-z:.-]{1,255}$", RegexOptions.CultureInvariant);
+
+    public static ChapUpdate Check(string targetArn, string initiatorName, SecureString initiatorSecret, SecureString? targetSecret)
+    {
+        var target = ParseTargetArn(targetArn);
+        if (initiatorName is null || !IqnPattern.IsMatch(initiatorName))
+            throw Invalid("InvalidInitiatorName",
+                $"-InitiatorName must be an iSCSI qualified name of 1 to 255 characters from 0-9, a-z, ':', '.' and '-' " +
+                $"(for example iqn.1991-05.com.microsoft:server1); '{initiatorName}' has {initiatorName?.Length ?? 0} characters.", initiatorName);
+        using var forInitiator = PinnedSecret.From(initiatorSecret);
+        CheckSecret("-InitiatorSecret", forInitiator);
+        if (targetSecret is not null)
+        {
+            using var forTarget = PinnedSecret.From(targetSecret);
+            CheckSecret("-TargetSecret", forTarget);
+            if (string.Equals(forInitiator.Text, forTarget.Text, StringComparison.Ordinal))
+                throw Invalid("ChapSecretsIdentical",
+                    "-TargetSecret must differ from -InitiatorSecret: in mutual CHAP each side proves itself with its own secret.", targetArn);
+        }
+        return new ChapUpdate(target, initiatorName, initiatorSecret, targetSecret);
+    }
+
+    public static GatewayTarget ParseTargetArn(string arn)
+    {
+        var match = arn is { Length: >= 50 and <= 800 } ? TargetArnPattern.Match(arn) : Match.Empty;
+        if (!match.Success)
+            throw Invalid("InvalidTargetArn",
+                "-TargetArn must be a Storage Gateway iSCSI target ARN of 50 to 800 characters " +
+                $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>/target/<iqn>); '{arn}' has {arn?.Length ?? 0} characters.", arn);
+        return new GatewayTarget(arn, match.Groups[2].Value, match.Groups[1].Value, match.Groups[3].Value);
+    }
+
+    /// <summary>The region of a gateway ARN (arn:aws:storagegateway:&lt;region&gt;:&lt;account&gt;:gateway/&lt;id&gt;).</summary>
+    public static string GatewayRegion(string arn)
+    {
+        var match = arn is { Length: >= 50 and <= 500 } ? GatewayArnPattern.Match(arn) : Match.Empty;
+        if (!match.Success)
+            throw Invalid("InvalidGatewayArn",
+                "-GatewayArn must be a Storage Gateway ARN of 50 to 500 characters " +
+                $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>); '{arn}' has {arn?.Length ?? 0} characters.", arn);
+        return match.Groups[1].Value;
+    }
+
+    private static void CheckSecret(string parameter, PinnedSecret secret)
+    {
+        var bytes = secret.Utf8Length;
+        if (bytes is < SecretMinBytes or > SecretMaxBytes)
+            throw Invalid("InvalidChapSecret",
+                $"{parameter} must be {SecretMinBytes} to {SecretMaxBytes} bytes in UTF-8; it is {bytes} bytes " +
+                $"({secret.Text.Length} characters; letters outside ASCII take 2 to 4 bytes each).", parameter);
+    }
+
+    private static AwsGuardException Invalid(string id, string message, object? target) =>
+        new(ErrorKind.InvalidArgument, id, message, target);
+}

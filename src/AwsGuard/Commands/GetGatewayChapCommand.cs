@@ -1,0 +1,83 @@
+using System;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Gateways;
+
+namespace AwsGuard.Commands;
+
+/// <summary>Audits the CHAP credentials of Storage Gateway iSCSI targets: by target, by gateway, or every gateway of a region.</summary>
+[Cmdlet(VerbsCommon.Get, "GatewayChap")]
+[OutputType(typeof(ChapCredential))]
+public sealed class GetGatewayChapCommand : AwsCmdlet
+{
+    private GatewayChap _chap = null!;
+    private bool _arnsGiven;
+
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? TargetArn { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? GatewayArn { get; set; }
+
+    protected override Task BeginProcessingAsync()
+    {
+        _chap = new GatewayChap(Provider, Session, Region);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ProcessRecordAsync()
+    {
+        // A target ARN names exactly what to describe: an input object that has both (a ChapCredential) is read by target.
+        if (TargetArn is not null)
+        {
+            _arnsGiven = true;
+            foreach (var target in TargetArn) await DescribeAsync(target).ConfigureAwait(false);
+        }
+        else if (GatewayArn is not null)
+        {
+            _arnsGiven = true;
+            foreach (var gateway in GatewayArn) await AuditAsync(gateway).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task EndProcessingAsync()
+    {
+        if (_arnsGiven) return;
+        try
+        {
+            foreach (var gateway in await _chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))
+                await AuditAsync(gateway).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            ThrowTerminatingError(ErrorRecords.From(error, "ListGateways"));
+        }
+    }
+
+    private async Task DescribeAsync(string targetArn)
+    {
+        try
+        {
+            foreach (var credential in await _chap.DescribeAsync(targetArn, null, CancelToken).ConfigureAwait(false))
+                WriteObject(credential);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, targetArn);
+        }
+    }
+
+    private async Task AuditAsync(string gatewayArn)
+    {
+        try
+        {
+            await _chap.AuditGatewayAsync(gatewayArn, WriteObject, CancelToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, gatewayArn);
+        }
+    }
+}
