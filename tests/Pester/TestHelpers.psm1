@@ -11,6 +11,25 @@ function Get-LocalAwsUrl {
     $env:AWSGUARD_MOTO_URL
 }
 
+function Get-StorageGatewayDoubleUrl {
+    if (-not $env:AWSGUARD_SGW_URL) { throw 'AWSGUARD_SGW_URL is not set: run the tests with ./build.ps1 -Task Test.' }
+    $env:AWSGUARD_SGW_URL
+}
+
+function New-TestGateway {
+    <# Seeds one gateway in the Storage Gateway double; -Volume takes @{ target = 'name'; chap = @(@{ initiator; initiatorSecret; targetSecret }) }. #>
+    param([string] $Region, [string] $Type = 'STORED', [hashtable[]] $Volume)
+    $spec = @{ gateways = @(@{ region = $Region; type = $Type; volumes = @($Volume | Where-Object { $_ }) }) } | ConvertTo-Json -Depth 8
+    (Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/seed" -Method Post -Body $spec -ContentType 'application/json').Gateways[0]
+}
+
+function Get-DoubleRequestCount {
+    <# How many API calls the Storage Gateway double has answered so far: compare before and after. #>
+    (Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/requests").count
+}
+
+function New-UniqueName([string] $Prefix) { "$Prefix$([guid]::NewGuid().ToString('N').Substring(0, 10))" }
+
 # Test credentials for moto; distinctive so a leak search cannot miss them.
 $TestAccessKey = 'AKIAPESTERTEST000001'
 $TestSecretKey = 'pester-secret-Zq8xW3vN5mK1pL7rT2yB'

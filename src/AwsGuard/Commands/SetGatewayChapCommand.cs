@@ -41,17 +41,27 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
 
     protected override async Task ProcessRecordAsync()
     {
+        ChapUpdate update;
         try
         {
-            var update = ChapRules.Check(TargetArn, InitiatorName, InitiatorSecret, TargetSecret);
-            var mode = update.TargetSecret is null ? "one-way CHAP" : "mutual CHAP";
-            if (!Confirmed(
-                    $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
-                    "existing connection on the target; initiators must reconnect with the new credentials.",
-                    $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.TargetName}? Updating CHAP closes every " +
-                    "existing connection on the target, and initiators must reconnect with the new credentials.",
-                    "Update Storage Gateway CHAP credentials"))
-                return;
+            update = ChapRules.Check(TargetArn, InitiatorName, InitiatorSecret, TargetSecret);
+        }
+        catch (AwsGuardException invalid)
+        {
+            WriteItemError(invalid, TargetArn);
+            return;
+        }
+        // Outside the try: a prompt the user ends (or a host that cannot prompt) stops the command, not just this item.
+        var mode = update.TargetSecret is null ? "one-way CHAP" : "mutual CHAP";
+        if (!Confirmed(
+                $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
+                "existing connection on the target; initiators must reconnect with the new credentials.",
+                $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.TargetName}? Updating CHAP closes every " +
+                "existing connection on the target, and initiators must reconnect with the new credentials.",
+                "Update Storage Gateway CHAP credentials"))
+            return;
+        try
+        {
             var credential = await _chap.SetAsync(update, CancelToken).ConfigureAwait(false);
             if (PassThru) WriteObject(credential);
         }
