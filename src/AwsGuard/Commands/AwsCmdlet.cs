@@ -70,6 +70,19 @@ public abstract class AwsCmdlet : AsyncCmdlet
         base.BeginProcessing();
     }
 
+    /// <summary>
+    /// Whether -Force may skip the prompt that ConfirmImpact High brings: never under -WhatIf (the parameter or
+    /// $WhatIfPreference) nor an explicit -Confirm, which still go through ShouldProcess. From any thread.
+    /// </summary>
+    protected bool ForceApplies(bool force) => force && OnPipeline(() =>
+    {
+        var bound = MyInvocation.BoundParameters;
+        var whatIf = bound.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        var confirm = bound.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
+        return !whatIf && !confirm;
+    });
+
     /// <summary>A non-terminating error for one item: the others go on.</summary>
     protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));
 }

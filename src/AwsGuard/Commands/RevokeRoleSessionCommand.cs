@@ -38,16 +38,11 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        var bound = OnPipeline(() => (
-            Before: MyInvocation.BoundParameters.ContainsKey(nameof(Before)),
-            WhatIf: MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
-                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")),
-            Confirm: MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent));
-        // -Force answers the prompt that ConfirmImpact High shows; -WhatIf and an explicit -Confirm still win over it.
-        _forceApplies = Force && !bound.WhatIf && !bound.Confirm;
+        var beforeGiven = OnPipeline(() => MyInvocation.BoundParameters.ContainsKey(nameof(Before)));
+        _forceApplies = ForceApplies(Force);
 
         var now = DateTime.UtcNow;
-        _before = RevocationPolicy.Normalize(bound.Before ? Before : now); // one time for every role of this invocation
+        _before = RevocationPolicy.Normalize(beforeGiven ? Before : now); // one time for every role of this invocation
         if (_before > now + FutureTolerance)
             ThrowTerminatingError(ErrorRecords.From(new AwsGuardException(ErrorKind.InvalidArgument, "BeforeInFuture",
                 $"-Before {RevocationPolicy.Format(_before)} is in the future: it would also deny the sessions issued from now until then, " +

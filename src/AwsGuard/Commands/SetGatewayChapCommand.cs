@@ -12,6 +12,7 @@ namespace AwsGuard.Commands;
 public sealed class SetGatewayChapCommand : AwsCmdlet
 {
     private GatewayChap _chap = null!;
+    private bool _forceApplies;
 
     // No TargetARN alias: parameter names are case-insensitive, so AWS.Tools' TargetARN binds as it is (PowerShell refuses the alias).
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -36,6 +37,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
     protected override Task BeginProcessingAsync()
     {
         _chap = new GatewayChap(Provider, Session, Region);
+        _forceApplies = ForceApplies(Force);
         return Task.CompletedTask;
     }
 
@@ -53,7 +55,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
         }
         // Outside the try: a prompt the user ends (or a host that cannot prompt) stops the command, not just this item.
         var mode = update.TargetSecret is null ? "one-way CHAP" : "mutual CHAP";
-        if (!Confirmed(
+        if (!_forceApplies && !ShouldProcess(
                 $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
                 "existing connection on the target; initiators must reconnect with the new credentials.",
                 $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.TargetName}? Updating CHAP closes every " +
@@ -70,20 +72,4 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
             WriteItemError(error, TargetArn);
         }
     }
-
-    /// <summary>
-    /// -Force skips the prompt that ConfirmImpact High brings, but never -WhatIf (the parameter or $WhatIfPreference)
-    /// nor an explicit -Confirm: those still go through ShouldProcess, which reports and sends nothing.
-    /// </summary>
-    private bool Confirmed(string description, string question, string caption)
-    {
-        var bound = MyInvocation.BoundParameters;
-        if (Force && !bound.ContainsKey("Confirm") && !OnPipeline(WhatIfInEffect)) return true;
-        return ShouldProcess(description, question, caption);
-    }
-
-    private bool WhatIfInEffect() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? ((SwitchParameter)whatIf).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 }
