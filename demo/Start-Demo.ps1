@@ -61,4 +61,31 @@ Show-Step 'The same role by its assumed-role session ARN, with an earlier time: 
 Revoke-RoleSession -RoleArn 'arn:aws:sts::123456789012:assumed-role/DemoAuditor/leaked' -Before (Get-Date).AddHours(-1) -Force -PassThru |
     Format-Table | Out-Host
 
+Show-Step "Seeding the Storage Gateway double at $env:AWSGUARD_SGW_URL (moto has no Storage Gateway)"
+$seed = @{ gateways = @(@{ region = 'us-east-1'; name = 'demo-volumes'; type = 'STORED'; volumes = @(
+            @{ target = 'finance' },
+            @{ target = 'archive'; chap = @(@{ initiator = 'iqn.1991-05.com.microsoft:fileserver1'; initiatorSecret = 'OldSecret-001' }) }) }) }
+$gateway = (Invoke-RestMethod "$($env:AWSGUARD_SGW_URL)_double/seed" -Method Post -ContentType 'application/json' -Body ($seed | ConvertTo-Json -Depth 8)).Gateways[0]
+$PSDefaultParameterValues['*-GatewayChap:EndpointUrl'] = $env:AWSGUARD_SGW_URL
+$finance = $gateway.Volumes[0].TargetARN
+$initiator = 'iqn.1991-05.com.microsoft:fileserver1'
+# Demo only: in real use, Read-Host -AsSecureString keeps secrets out of history.
+$initiatorSecret = ConvertTo-SecureString 'DemoInit-2026' -AsPlainText -Force
+$targetSecret = ConvertTo-SecureString 'DemoTarget-26' -AsPlainText -Force
+
+Show-Step 'Get-GatewayChap: every iSCSI target of the gateway, with CHAP set or not, mutual or not'
+Get-GatewayChap -GatewayArn $gateway.GatewayARN | Format-Table | Out-Host
+
+Show-Step 'Set-GatewayChap: what would change (-WhatIf sends nothing), then mutual CHAP on the finance target'
+Set-GatewayChap -TargetArn $finance -InitiatorName $initiator -InitiatorSecret $initiatorSecret -TargetSecret $targetSecret -WhatIf
+Set-GatewayChap -TargetArn $finance -InitiatorName $initiator -InitiatorSecret $initiatorSecret -TargetSecret $targetSecret -Force -PassThru | Format-Table | Out-Host
+
+Show-Step 'A 12-character secret of 24 bytes is refused before any call: the error says the rule and the length, not the secret'
+Set-GatewayChap -TargetArn $finance -InitiatorName $initiator -InitiatorSecret (ConvertTo-SecureString 'ÄÖÜäöüÄÖÜäöü' -AsPlainText -Force) -Force -ErrorAction Continue
+
+Show-Step 'Rotate every CHAP entry of the gateway through the pipeline, then audit again'
+Get-GatewayChap -GatewayArn $gateway.GatewayARN | Where-Object ChapEnabled |
+    Set-GatewayChap -InitiatorSecret (ConvertTo-SecureString 'Rotated-00001' -AsPlainText -Force) -TargetSecret (ConvertTo-SecureString 'RotatedTgt-01' -AsPlainText -Force) -Force
+Get-GatewayChap -GatewayArn $gateway.GatewayARN | Format-Table | Out-Host
+
 Write-Host "`nDemo finished." -ForegroundColor Green
