@@ -8,6 +8,7 @@ using Amazon;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3.Model;
 using AwsGuard.Engine.Sessions;
+using AwsGuard.Engine.Wire;
 
 namespace AwsGuard.Engine.Catalog;
 
@@ -35,6 +36,31 @@ public static class CompletionNames
             var s3 = provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
             var answer = await s3.ListBucketsAsync(new ListBucketsRequest(), cancel).ConfigureAwait(false);
             return (answer.Buckets ?? new List<S3Bucket>()).Select(b => b.BucketName).ToList();
+        });
+
+    /// <summary>The region's log groups that start with <paramref name="prefix"/> (the first page).</summary>
+    public static IReadOnlyList<string> LogGroups(SessionProvider provider, AwsSession session, string prefix) =>
+        Live("logs:" + prefix, session, async cancel =>
+        {
+            var logs = provider.GetClient("logs", session, session.RequireRegion(), WireClients.Logs);
+            var answer = await logs.DescribeLogGroupsAsync(new DescribeLogGroupsRequest
+            {
+                LogGroupNamePrefix = prefix.Length > 0 ? prefix : null,
+            }, cancel).ConfigureAwait(false);
+            return answer.LogGroups.Select(g => g.LogGroupName).OfType<string>().ToList();
+        });
+
+    /// <summary>The log group's streams that start with <paramref name="prefix"/> (the first page).</summary>
+    public static IReadOnlyList<string> LogStreams(SessionProvider provider, AwsSession session, string logGroup, string prefix) =>
+        Live($"streams:{logGroup}:{prefix}", session, async cancel =>
+        {
+            var logs = provider.GetClient("logs", session, session.RequireRegion(), WireClients.Logs);
+            var answer = await logs.DescribeLogStreamsAsync(new DescribeLogStreamsRequest
+            {
+                LogGroupName = logGroup,
+                LogStreamNamePrefix = prefix.Length > 0 ? prefix : null,
+            }, cancel).ConfigureAwait(false);
+            return answer.LogStreams.Select(st => st.LogStreamName).OfType<string>().ToList();
         });
 
     /// <summary>Names fetched live for this session, cached per kind, credential identity, region and endpoint.</summary>

@@ -16,12 +16,13 @@ public abstract class NameCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var prefix = (wordToComplete ?? "").Trim('\'', '"');
-        return Names(fakeBoundParameters)
+        return Names(fakeBoundParameters, prefix)
             .Where(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name));
     }
 
-    protected abstract IEnumerable<string> Names(IDictionary boundParameters);
+    /// <param name="prefix">What was typed so far: live sources can ask AWS for just those names.</param>
+    protected abstract IEnumerable<string> Names(IDictionary boundParameters, string prefix);
 
     /// <summary>The session the command line would act with, for live names; null when it cannot resolve.</summary>
     protected static (SessionProvider Provider, AwsSession Session)? SessionOf(IDictionary boundParameters)
@@ -45,17 +46,31 @@ public abstract class NameCompleter : IArgumentCompleter
 
 public sealed class RegionCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters) => Engine.Catalog.CompletionNames.Regions();
+    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) => Engine.Catalog.CompletionNames.Regions();
 }
 
 public sealed class ProfileNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters) =>
+    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
         Engine.Catalog.CompletionNames.Profiles(boundParameters[nameof(AwsCmdlet.ProfileLocation)] as string);
 }
 
 public sealed class BucketNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters) =>
+    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
         SessionOf(boundParameters) is { } s ? Engine.Catalog.CompletionNames.Buckets(s.Provider, s.Session) : Array.Empty<string>();
+}
+
+public sealed class LogGroupNameCompleter : NameCompleter
+{
+    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
+        SessionOf(boundParameters) is { } s ? Engine.Catalog.CompletionNames.LogGroups(s.Provider, s.Session, prefix) : Array.Empty<string>();
+}
+
+public sealed class LogStreamNameCompleter : NameCompleter
+{
+    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
+        boundParameters["LogGroupName"] is string group && SessionOf(boundParameters) is { } s
+            ? Engine.Catalog.CompletionNames.LogStreams(s.Provider, s.Session, group, prefix)
+            : Array.Empty<string>();
 }
