@@ -36,6 +36,16 @@ public sealed class S3Copier
 
     public TransferProgress Progress { get; } = new();
 
+    /// <summary>
+    /// A planner and a copier over one S3 client of the session (one HTTP connection pool for the whole copy).
+    /// Made here so that the cmdlet assembly never touches an SDK type, which lives in the engine's load context.
+    /// </summary>
+    public static (CopyPlanner Planner, S3Copier Copier) ForSession(SessionProvider provider, AwsSession session, CopyOptions options)
+    {
+        var s3 = provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
+        return (new CopyPlanner(s3, options), new S3Copier(s3, options));
+    }
+
     /// <summary>Copies one file and counts it; a failure is an <see cref="AwsGuardException"/> with the file as target.</summary>
     public async Task<CopyResult> CopyAsync(CopyItem item, CancellationToken cancel)
     {
@@ -151,8 +161,7 @@ public sealed class S3Copier
             {
                 BucketName = item.SourceBucket,
                 Key = item.SourceKey,
-                PartNumber = 1,
-                EtagToMatch = item.SourceETag,
+                PartNumber = 1, // no If-Match here: moto answers a part's HEAD with the part's ETag; the GETs carry it
             }.With(_o.CustomerKey), ct), cancel).ConfigureAwait(false);
             if (head.ContentLength > 0) rangeSize = head.ContentLength;
         }

@@ -7,7 +7,6 @@ using System.Net;
 using System.Security;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Concurrency;
-using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Transfer;
 
 namespace AwsGuard.Commands;
@@ -103,10 +102,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             _options.Validate(Session.Endpoint);
             _keep = Wildcard.Filter(Include, Exclude);
             _destination = Resolve(Destination);
-            // One client for the whole copy: one HTTP connection pool shared by every file and part.
-            var s3 = Provider.GetClient("s3", Session, Session.RequireRegion(), AwsClients.S3);
-            _planner = new CopyPlanner(s3, _options);
-            _copier = new S3Copier(s3, _options);
+            (_planner, _copier) = S3Copier.ForSession(Provider, Session, _options);
         }
         catch (Exception error)
         {
