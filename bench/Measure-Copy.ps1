@@ -70,6 +70,7 @@ print(code, wall, usage.ru_utime + usage.ru_stime)
         [pscustomobject]@{ Wall = $clock.Elapsed.TotalSeconds; Cpu = ($self.TotalProcessorTime - $cpu).TotalSeconds }
     }
     function Compare-Run([string] $Case, $Cli, $Quiet) {
+        Write-Host "$Case done: CLI $([math]::Round($Cli.Wall, 2)) s, Copy-S3Quiet $([math]::Round($Quiet.Wall, 2)) s" # partial figures survive a stop
         [pscustomobject]@{
             Case         = $Case
             'CLI s'      = [math]::Round($Cli.Wall, 2)
@@ -95,6 +96,7 @@ print(code, wall, usage.ru_utime + usage.ru_stime)
         $limits = foreach ($limit in $ThrottleLimits) {
             $up = Measure-Quiet $small.FullName "s3://bench/limit-$limit/" $limit
             $down = Measure-Quiet 's3://bench/cli-small/' (Join-Path $work "limit-$limit") $limit
+            Write-Host "-ThrottleLimit $limit done"
             [pscustomobject]@{ ThrottleLimit = $limit; 'Up s' = [math]::Round($up.Wall, 2); 'Down s' = [math]::Round($down.Wall, 2); 'Up files/s' = [math]::Round($SmallCount / $up.Wall); 'Down files/s' = [math]::Round($SmallCount / $down.Wall) }
         }
         $limits | Format-Table -AutoSize | Out-Host

@@ -20,6 +20,8 @@ public sealed class CopyItem
     public string? DestinationKey { get; set; }
     /// <summary>What the destination listing showed for this key (with -SkipUnchanged), else null.</summary>
     public S3Entry? ExistingDestination { get; set; }
+    /// <summary>Why this file must not be copied (reported as its error when its turn comes), else null.</summary>
+    public string? Refusal { get; set; }
 }
 
 /// <summary>An object as a listing or HEAD shows it.</summary>

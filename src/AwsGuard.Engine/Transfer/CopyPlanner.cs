@@ -19,6 +19,7 @@ public sealed class CopyPlanner
 {
     private readonly IAmazonS3 _s3;
     private readonly CopyOptions _options;
+    private readonly HashSet<string> _checkedBuckets = new(StringComparer.Ordinal);
 
     public CopyPlanner(IAmazonS3 s3, CopyOptions options)
     {
@@ -58,9 +59,13 @@ public sealed class CopyPlanner
             var intoFolder = recurse || endsWithSeparator || Directory.Exists(target);
             if (intoFolder && File.Exists(target.TrimEnd(Path.DirectorySeparatorChar)))
                 throw Error(ErrorKind.InvalidArgument, "DestinationIsFile", $"The destination '{destination}' is a file, but a folder is needed here.", destination);
+            var root = target.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
             foreach (var item in sources)
             {
-                item.LocalPath = intoFolder ? Path.Combine(target, item.RelativePath.Replace('/', Path.DirectorySeparatorChar)) : target;
+                item.LocalPath = intoFolder ? Path.GetFullPath(Path.Combine(target, item.RelativePath.Replace('/', Path.DirectorySeparatorChar))) : target;
+                // A key such as "../../x" or "/etc/x" must not write outside the destination folder.
+                if (intoFolder && !item.LocalPath.StartsWith(root, StringComparison.Ordinal))
+                    item.Refusal = $"The key '{item.SourceKey}' would be written outside '{target}'; it is not copied.";
                 item.Destination = item.LocalPath;
                 item.Kind = CopyKind.Download;
                 items.Add(item);
@@ -131,7 +136,10 @@ public sealed class CopyPlanner
         {
             if (!_options.SkipUnchanged)
             {
+                // Once per bucket, not once per piped file.
+                if (_checkedBuckets.Contains(to.Bucket!)) return null;
                 await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = to.Bucket, Prefix = prefix, MaxKeys = 1 }, cancel).ConfigureAwait(false);
+                _checkedBuckets.Add(to.Bucket!);
                 return null;
             }
             return (await ListAsync(to.Bucket!, prefix, cancel).ConfigureAwait(false)).ToDictionary(o => o.Key, StringComparer.Ordinal);

@@ -52,6 +52,7 @@ public sealed class S3Copier
         var clock = Stopwatch.StartNew();
         try
         {
+            if (item.Refusal is not null) throw new AwsGuardException(ErrorKind.InvalidArgument, "UnsafeKey", item.Refusal, item.Source);
             var result = item.Kind switch
             {
                 CopyKind.Upload => await UploadAsync(item, cancel).ConfigureAwait(false),
