@@ -1,4 +1,10 @@
 using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
 using AwsGuard.Engine.Transfer;
 using Xunit;
 
@@ -89,4 +95,34 @@ public sealed class TransferRulesTests
         Assert.Equal("SseCustomerKeyOverHttp", error.ErrorId);
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
     }
+
+    [Fact]
+    public async Task A_key_that_would_escape_the_destination_folder_is_refused()
+    {
+        var s3 = ListingS3.Of("p/ok.txt", "p/../../escape.txt");
+        var target = Path.Combine(Path.GetTempPath(), "awsguard-escape-" + Guid.NewGuid().ToString("N"));
+        var items = await new CopyPlanner(s3, new CopyOptions()).PlanAsync("s3://b/p/", target, true, _ => true, default);
+        Assert.Null(items.Single(i => i.SourceKey == "p/ok.txt").Refusal);
+        Assert.Contains("outside", items.Single(i => i.SourceKey == "p/../../escape.txt").Refusal);
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => new S3Copier(s3, new CopyOptions()).CopyAsync(items.Single(i => i.Refusal is not null), default));
+        Assert.Equal(("UnsafeKey", "s3://b/p/../../escape.txt"), (error.ErrorId, error.Target));
+        Assert.False(Directory.Exists(target));
+    }
+}
+
+/// <summary>An IAmazonS3 whose only answer is one listing page: keys moto cannot hold (the URL path would be normalised).</summary>
+public class ListingS3 : DispatchProxy
+{
+    private string[] _keys = Array.Empty<string>();
+
+    public static IAmazonS3 Of(params string[] keys)
+    {
+        var proxy = Create<IAmazonS3, ListingS3>();
+        ((ListingS3)(object)proxy)._keys = keys;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod!.Name == "ListObjectsV2Async"
+        ? Task.FromResult(new ListObjectsV2Response { S3Objects = _keys.Select(k => new S3Object { Key = k, Size = 1, ETag = "\"x\"" }).ToList(), IsTruncated = false })
+        : throw new NotSupportedException(targetMethod.Name);
 }
