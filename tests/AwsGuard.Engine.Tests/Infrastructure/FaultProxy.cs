@@ -80,6 +80,12 @@ public sealed class FaultProxy : IDisposable
     /// <summary>Where clients should send their requests.</summary>
     public Uri Endpoint { get; }
 
+    /// <summary>
+    /// Called with every request's method, target and headers as they arrived, before any fault: lets a test check
+    /// what a client sends (such as SSE-C headers, which moto ignores).
+    /// </summary>
+    public Action<string, string, IReadOnlyList<(string Name, string Value)>>? OnRequest { get; set; }
+
     /// <summary>Faults injected so far, of every kind.</summary>
     public int Injected
     {
@@ -164,6 +170,7 @@ public sealed class FaultProxy : IDisposable
             {
                 var request = await reader.ReadRequestAsync(_stop.Token).ConfigureAwait(false);
                 if (request is null) return; // the client closed the connection between requests
+                OnRequest?.Invoke(request.Method, request.Target, request.Headers);
                 var fault = Decide();
                 switch (fault)
                 {

@@ -1,0 +1,25 @@
+using System;
+
+namespace AwsGuard;
+
+/// <summary>What happened to one file of a Copy-S3Quiet run (written only with -PassThru).</summary>
+public sealed class CopyResult
+{
+    /// <summary>A local path or s3://bucket/key.</summary>
+    public string Source { get; set; } = "";
+    public string Destination { get; set; } = "";
+    public long Bytes { get; set; }
+    /// <summary>The S3 ETag of the object written or read (quotes removed).</summary>
+    public string? ETag { get; set; }
+    /// <summary>How the content was verified, such as "md5:&lt;hex&gt;" or "md5-of-parts:&lt;hex&gt;-3"; "size" where only the length could be checked.</summary>
+    public string? Checksum { get; set; }
+    public TimeSpan Duration { get; set; }
+    public CopyStatus Status { get; set; }
+}
+
+public enum CopyStatus
+{
+    Copied,
+    /// <summary>-SkipUnchanged found the destination already identical.</summary>
+    Skipped,
+}

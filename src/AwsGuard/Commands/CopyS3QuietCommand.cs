@@ -1,0 +1,226 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Concurrency;
+using AwsGuard.Engine.Transfer;
+
+namespace AwsGuard.Commands;
+
+/// <summary>Copies files and prefixes to, from and within S3: one progress bar, errors per file, objects only with -PassThru.</summary>
+[Cmdlet(VerbsCommon.Copy, "S3Quiet", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(CopyResult))]
+public sealed class CopyS3QuietCommand : AwsCmdlet
+{
+    private const string PathSet = "Path";
+    private const string S3ObjectSet = "S3Object";
+    // A few updates a second: enough to look alive, few enough that the console does not cost copy time.
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly List<CopyItem> _items = new();
+    private readonly HashSet<string> _planned = new(StringComparer.Ordinal);
+    private CopyOptions _options = null!;
+    private CopyPlanner _planner = null!;
+    private S3Copier _copier = null!;
+    private Func<string, bool> _keep = null!;
+    private string _destination = "";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Source { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = S3ObjectSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string BucketName { get; set; } = "";
+
+    [Parameter(ParameterSetName = S3ObjectSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("ObjectKey")]
+    public string? Key { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    [Parameter]
+    public string[]? Include { get; set; }
+
+    [Parameter]
+    public string[]? Exclude { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = CopyOptions.DefaultThrottleLimit;
+
+    [Parameter]
+    [ValidateRange(CopyOptions.MinPartSize, CopyOptions.MaxPartSize)]
+    public long PartSize { get; set; } = 8 * CopyOptions.MiB;
+
+    [Parameter]
+    [ValidateSet("AES256", "aws:kms")]
+    public string? ServerSideEncryption { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KmsKeyId { get; set; }
+
+    [Parameter]
+    [SseCustomerKeyTransformation]
+    public SseCustomerKey? SseCustomerKey { get; set; }
+
+    [Parameter]
+    [SseCustomerKeyTransformation]
+    public SseCustomerKey? SourceSseCustomerKey { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipUnchanged { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override Task BeginProcessingAsync()
+    {
+        try
+        {
+            _options = new CopyOptions
+            {
+                PartSize = PartSize,
+                ThrottleLimit = ThrottleLimit,
+                ServerSideEncryption = ServerSideEncryption,
+                KmsKeyId = KmsKeyId,
+                CustomerKey = SseCustomerKey,
+                SourceCustomerKey = SourceSseCustomerKey,
+                SkipUnchanged = SkipUnchanged,
+            };
+            _options.Validate(Session.Endpoint);
+            _keep = Wildcard.Filter(Include, Exclude);
+            _destination = Resolve(Destination);
+            (_planner, _copier) = S3Copier.ForSession(Provider, Session, _options);
+        }
+        catch (Exception error)
+        {
+            ThrowTerminatingError(ErrorRecords.From(error));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Plans each input (checking it before anything is copied); the copy itself runs at the end, under one progress bar.</summary>
+    protected override async Task ProcessRecordAsync()
+    {
+        var recurse = Recurse.IsPresent;
+        string source;
+        if (ParameterSetName == S3ObjectSet)
+        {
+            // A bucket alone (as Get-PublicBucket writes it) means the whole bucket.
+            recurse |= string.IsNullOrEmpty(Key);
+            source = TransferLocation.Url(BucketName, Key ?? "");
+        }
+        else
+        {
+            source = Resolve(Source);
+        }
+        try
+        {
+            foreach (var item in await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false))
+                if (_planned.Add(item.Destination)) _items.Add(item); // the same file piped twice is copied once
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            // A bad destination spoils every input: stop. A bad source is that input's error; the others go on.
+            if (error is AwsGuardException { Target: string target } && target == _destination) ThrowTerminatingError(ErrorRecords.From(error));
+            WriteItemError(error, source);
+        }
+    }
+
+    protected override async Task EndProcessingAsync()
+    {
+        var approved = _items.Where(item => ShouldProcess(item.Destination, $"Copy from {item.Source}")).ToList();
+        if (approved.Count == 0) return;
+        var progress = _copier.Progress;
+        progress.AddPlanned(approved.Count, approved.Sum(item => item.Size));
+
+        var work = new BoundedWork(ThrottleLimit, CancelToken);
+        var copying = Task.Run(async () =>
+        {
+            foreach (var item in approved) await work.StartAsync(() => CopyOneAsync(item)).ConfigureAwait(false);
+            await work.WhenAllAsync().ConfigureAwait(false);
+        });
+        while (await Task.WhenAny(copying, Task.Delay(ProgressInterval, CancelToken)).ConfigureAwait(false) != copying)
+            WriteProgress(ProgressOf(progress, completed: false));
+        await copying.ConfigureAwait(false);
+        WriteProgress(ProgressOf(progress, completed: true));
+
+        if (progress.FilesFailed > 0)
+            WriteError(ErrorRecords.From(new AwsGuardException(ErrorKind.NotSpecified, "CopyFailed",
+                $"{progress.FilesFailed} of {progress.FilesTotal} files were not copied; each has its own error.", _destination)));
+    }
+
+    private async Task CopyOneAsync(CopyItem item)
+    {
+        try
+        {
+            var result = await _copier.CopyAsync(item, CancelToken).ConfigureAwait(false);
+            WriteVerbose($"{(result.Status == CopyStatus.Skipped ? "Unchanged" : "Copied")}: {item.Source} -> {item.Destination} ({result.Bytes} bytes)");
+            if (PassThru) WriteObject(result);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, item.Source);
+        }
+    }
+
+    private static ProgressRecord ProgressOf(TransferProgress p, bool completed)
+    {
+        var percent = p.BytesTotal > 0 ? p.BytesDone * 100 / p.BytesTotal : p.FilesTotal > 0 ? p.FilesDone * 100 / p.FilesTotal : 100;
+        return new ProgressRecord(1, "Copy-S3Quiet",
+            $"{p.FilesDone} of {p.FilesTotal} files, {Size(p.BytesDone)} of {Size(p.BytesTotal)}, {Size((long)p.BytesPerSecond)}/s")
+        {
+            PercentComplete = (int)Math.Max(0, Math.Min(100, percent)),
+            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+    }
+
+    private static string Size(long bytes) =>
+        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GB" : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):0.0} MB" : $"{bytes / 1024.0:0.0} KB";
+
+    /// <summary>A local path relative to PowerShell's current location (not the process's), resolved on the pipeline thread.</summary>
+    private string Resolve(string path) =>
+        path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? path : OnPipeline(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+}
+
+/// <summary>
+/// Turns a byte[], a base64 string or a SecureString holding base64 into an <see cref="AwsGuard.SseCustomerKey"/>,
+/// so a key of the wrong length is a binding error (InvalidArgument) before any AWS call.
+/// </summary>
+internal sealed class SseCustomerKeyTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        try
+        {
+            return value switch
+            {
+                null => null,
+                SseCustomerKey key => key,
+                byte[] bytes => new SseCustomerKey(bytes),
+                string text => SseCustomerKey.FromBase64(text),
+                SecureString secure => SseCustomerKey.FromBase64(new NetworkCredential("", secure).Password),
+                IEnumerable => new SseCustomerKey(LanguagePrimitives.ConvertTo<byte[]>(value)),
+                _ => throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidSseCustomerKey",
+                    $"An SSE-C key is a byte[], a base64 string or a SecureString holding base64, not a {value.GetType().Name}."),
+            };
+        }
+        catch (AwsGuardException error)
+        {
+            throw new ArgumentTransformationMetadataException(error.Message, error);
+        }
+    }
+}

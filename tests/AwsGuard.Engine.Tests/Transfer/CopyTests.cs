@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using AwsGuard.Engine.Sessions;
+using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+using AwsGuard.Engine.Tests.Infrastructure;
+using AwsGuard.Engine.Tests.PublicAccess;
+using AwsGuard.Engine.Transfer;
+using Xunit;
+
+namespace AwsGuard.Engine.Tests.Transfer;
+
+/// <summary>Copies against moto: trees, multipart, S3-to-S3, SSE-C headers, skipping, faults and cancellation.</summary>
+[Collection(LocalAwsCollection.Name)]
+public sealed class CopyTests : IDisposable
+{
+    private readonly LocalAws _aws;
+    private readonly IAmazonS3 _s3;
+    private readonly string _temp = Path.Combine(Path.GetTempPath(), "awsguard-copy-" + Guid.NewGuid().ToString("N"));
+
+    public CopyTests(LocalAws aws)
+    {
+        _aws = aws;
+        _s3 = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, aws.Endpoint);
+        Directory.CreateDirectory(_temp);
+    }
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public async Task A_thousand_file_tree_round_trips_identical_under_30_percent_faults_with_no_temp_files_left()
+    {
+        var bucket = await NewBucketAsync();
+        var source = Folder("tree");
+        for (var i = 0; i < 1000; i++) Write(Path.Combine(source, $"d{i % 7}", $"e{i % 3}", $"f{i}.bin"), 64 + i % 500, i);
+
+        using var proxy = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0.3, Seed = 6, Latency = TimeSpan.FromMilliseconds(5) });
+        // 30% faults on ~2,000 requests is far past what the default 5 attempts are for (0.3^5 per request): this run
+        // allows more attempts, and turns off the SDK's retry quota, which a 30% failure rate would drain by design.
+        var client = ClientWithRetries(proxy.Endpoint, attempts: 12);
+        var options = new CopyOptions { Retry = new RetryPolicy(12, TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(50)) };
+        await CopyAllAsync(client, options, source, $"s3://{bucket}/tree/", recurse: true);
+        var target = Path.Combine(_temp, "back");
+        await CopyAllAsync(client, options, $"s3://{bucket}/tree/", target, recurse: true);
+
+        Assert.True(proxy.InjectedOf(Fault.ResetMidBody) > 50, $"only {proxy.InjectedOf(Fault.ResetMidBody)} mid-body resets in {proxy.Requests} requests");
+        AssertSameTree(source, target);
+    }
+
+    [Fact]
+    public async Task A_200_MB_file_round_trips_through_multipart_with_a_chosen_part_size()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("big"), "big.bin");
+        Write(file, 200L * 1024 * 1024, 1);
+        var options = new CopyOptions { PartSize = 16 * CopyOptions.MiB };
+        try
+        {
+            var up = Assert.Single(await CopyAllAsync(_s3, options, file, $"s3://{bucket}/big.bin"));
+            Assert.EndsWith("-13", up.ETag);
+            Assert.Equal("md5:" + up.ETag, up.Checksum); // S3's ETag equals the MD5 of the parts' MD5s computed here
+
+            var back = Path.Combine(_temp, "back", "big.bin");
+            var down = Assert.Single(await CopyAllAsync(_s3, new CopyOptions { PartSize = 8 * CopyOptions.MiB }, $"s3://{bucket}/big.bin", back));
+            Assert.Equal(up.Checksum, down.Checksum); // ranges aligned with the 16 MB parts, whatever -PartSize says
+            Assert.Equal(Sha256(file), Sha256(back));
+            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(back)!, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, true); // 400 MB on disk: free it before the next test
+        }
+    }
+
+    [Fact]
+    public async Task S3_to_S3_copies_with_CopyObject_and_above_the_limit_with_UploadPartCopy()
+    {
+        var bucket = await NewBucketAsync();
+        var other = await NewBucketAsync();
+        var source = Folder("s3copy");
+        Write(Path.Combine(source, "small.txt"), 1000, 1);
+        Write(Path.Combine(source, "sub", "large.bin"), 12 * 1024 * 1024, 2);
+        await CopyAllAsync(_s3, new CopyOptions(), source, $"s3://{bucket}/src/", recurse: true);
+
+        var options = new CopyOptions { PartSize = CopyOptions.MinPartSize, CopyObjectLimit = 10 * CopyOptions.MiB };
+        var results = await CopyAllAsync(_s3, options, $"s3://{bucket}/src/", $"s3://{other}/dst/", recurse: true);
+        Assert.Equal(new[] { $"s3://{other}/dst/small.txt", $"s3://{other}/dst/sub/large.bin" }, results.Select(r => r.Destination).OrderBy(d => d));
+        Assert.EndsWith("-3", results.Single(r => r.Bytes > 1000).ETag); // 12 MB in 5 MB parts: UploadPartCopy
+
+        var back = Path.Combine(_temp, "back");
+        await CopyAllAsync(_s3, new CopyOptions(), $"s3://{other}/dst/", back, recurse: true);
+        AssertSameTree(source, back);
+    }
+
+    [Fact]
+    public async Task Include_and_exclude_match_the_relative_path_and_keys_use_slashes()
+    {
+        var bucket = await NewBucketAsync();
+        var source = Folder("filter");
+        foreach (var name in new[] { "a.txt", "b.log", "sub/c.txt", "sub/tmp/d.txt", "sub/e.csv" }) Write(Path.Combine(source, name), 10, 1);
+        var planner = new CopyPlanner(_s3, new CopyOptions());
+        var items = await planner.PlanAsync(source, $"s3://{bucket}/p", true, Wildcard.Filter(new[] { "*.txt", "*.csv" }, new[] { "*/tmp/*" }), default);
+        Assert.Equal(new[] { "p/a.txt", "p/sub/c.txt", "p/sub/e.csv" }, items.Select(i => i.DestinationKey).OrderBy(k => k));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_one_clear_error_before_any_transfer()
+    {
+        var bucket = await NewBucketAsync();
+        var planner = new CopyPlanner(_s3, new CopyOptions());
+        var file = Path.Combine(Folder("bad"), "file.txt");
+        Write(file, 10, 1);
+        Task Plan(string from, string to, bool recurse = false) => planner.PlanAsync(from, to, recurse, _ => true, default);
+
+        Assert.Equal("SourceNotFound", (await Assert.ThrowsAsync<AwsGuardException>(() => Plan(file + ".missing", $"s3://{bucket}/x"))).ErrorId);
+        Assert.Equal("SourceNotFound", (await Assert.ThrowsAsync<AwsGuardException>(() => Plan($"s3://{bucket}/missing", _temp))).ErrorId);
+        var noBucket = await Assert.ThrowsAsync<AwsGuardException>(() => Plan(file, $"s3://{LocalAws.UniqueName("missing")}/x"));
+        Assert.Equal(("NoSuchBucket", ErrorKind.ObjectNotFound), (noBucket.ErrorId, noBucket.Kind));
+        await Plan(file, $"s3://{bucket}/src/file.txt");
+        Assert.Equal("DestinationIsFile", (await Assert.ThrowsAsync<AwsGuardException>(() => Plan($"s3://{bucket}/src/", file, recurse: true))).ErrorId);
+        Assert.Equal("NoBucket", (await Assert.ThrowsAsync<AwsGuardException>(() => Plan(file, "s3:///x"))).ErrorId);
+        Assert.Equal("SourceIsPrefix", (await Assert.ThrowsAsync<AwsGuardException>(() => Plan($"s3://{bucket}/src/", _temp))).ErrorId);
+    }
+
+    [Fact]
+    public async Task SkipUnchanged_skips_identical_files_and_copies_changed_ones()
+    {
+        var bucket = await NewBucketAsync();
+        var source = Folder("skip");
+        Write(Path.Combine(source, "same.txt"), 100, 1);
+        Write(Path.Combine(source, "changed.txt"), 100, 2);
+        Write(Path.Combine(source, "big.bin"), 6 * 1024 * 1024, 3);
+        var options = new CopyOptions { SkipUnchanged = true, PartSize = CopyOptions.MinPartSize };
+        Assert.All(await CopyAllAsync(_s3, options, source, $"s3://{bucket}/s/", recurse: true), r => Assert.Equal(CopyStatus.Copied, r.Status));
+
+        Write(Path.Combine(source, "changed.txt"), 100, 9);
+        var again = await CopyAllAsync(_s3, options, source, $"s3://{bucket}/s/", recurse: true);
+        Assert.Equal(new[] { ("big.bin", CopyStatus.Skipped), ("changed.txt", CopyStatus.Copied), ("same.txt", CopyStatus.Skipped) },
+            again.Select(r => (Path.GetFileName(r.Source), r.Status)).OrderBy(x => x.Item1));
+
+        var back = Path.Combine(_temp, "back");
+        await CopyAllAsync(_s3, options, $"s3://{bucket}/s/", back, recurse: true);
+        var downAgain = await CopyAllAsync(_s3, options, $"s3://{bucket}/s/", back, recurse: true);
+        Assert.All(downAgain, r => Assert.Equal(CopyStatus.Skipped, r.Status));
+    }
+
+    [Fact]
+    public async Task Sse_c_sends_the_key_and_its_md5_on_every_request_that_needs_it()
+    {
+        var bucket = await NewBucketAsync();
+        var source = Folder("ssec");
+        Write(Path.Combine(source, "small.txt"), 100, 1);
+        Write(Path.Combine(source, "large.bin"), 11 * 1024 * 1024, 2);
+        var key = new SseCustomerKey(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        var other = new SseCustomerKey(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
+        var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
+        using var recorder = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0 })
+        {
+            OnRequest = (method, target, headers) => seen.Enqueue((method, target, headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value))),
+        };
+        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
+        var options = new CopyOptions { CustomerKey = key, PartSize = CopyOptions.MinPartSize };
+
+        await CopyAllAsync(client, options, source, $"s3://{bucket}/enc/", recurse: true);
+        var back = Path.Combine(_temp, "back");
+        await CopyAllAsync(client, options, $"s3://{bucket}/enc/", back, recurse: true);
+        AssertSameTree(source, back);
+        await CopyAllAsync(client, new CopyOptions { SourceCustomerKey = key, CustomerKey = other }, $"s3://{bucket}/enc/small.txt", $"s3://{bucket}/re/small.txt");
+
+        var needsKey = seen.Where(r => r.Target.Contains("/enc/") && !r.Target.Contains("list-type") && r.Method != "DELETE"
+                                       && !(r.Method == "POST" && r.Target.Contains("uploadId="))).ToList(); // Complete needs no key
+        Assert.Contains(needsKey, r => r.Method == "PUT" && r.Target.Contains("partNumber="));
+        Assert.Contains(needsKey, r => r.Method == "POST" && r.Target.Contains("uploads"));
+        Assert.Contains(needsKey, r => r.Method == "GET");
+        Assert.Contains(needsKey, r => r.Method == "HEAD");
+        Assert.All(needsKey, r =>
+        {
+            Assert.Equal("AES256", r.Headers["x-amz-server-side-encryption-customer-algorithm"]);
+            Assert.Equal(key.HeaderValue(), r.Headers["x-amz-server-side-encryption-customer-key"]);
+            Assert.Equal(key.HeaderMd5(), r.Headers["x-amz-server-side-encryption-customer-key-md5"]);
+        });
+        var copy = Assert.Single(seen, r => r.Target.Contains("/re/small.txt") && r.Method == "PUT");
+        Assert.Equal(key.HeaderMd5(), copy.Headers["x-amz-copy-source-server-side-encryption-customer-key-md5"]);
+        Assert.Equal(other.HeaderMd5(), copy.Headers["x-amz-server-side-encryption-customer-key-md5"]);
+    }
+
+    [Fact]
+    public async Task AccessDenied_with_sse_c_names_the_bucket_setting_that_blocks_it()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("denied"), "a.txt");
+        Write(file, 10, 1);
+        var denying = FailingS3.Wrap(_s3, "PutObject");
+        var options = new CopyOptions { CustomerKey = new SseCustomerKey(new byte[32]) };
+        var items = await new CopyPlanner(denying, options).PlanAsync(file, $"s3://{bucket}/a.txt", false, _ => true, default);
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => new S3Copier(denying, options).CopyAsync(items[0], default));
+        Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
+        Assert.Contains("BlockedEncryptionTypes", error.Message);
+        Assert.Equal(file, error.Target);
+    }
+
+    [Fact]
+    public async Task A_cancelled_download_leaves_no_partial_file()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("cancel"), "c.bin");
+        Write(file, 12 * 1024 * 1024, 4);
+        await CopyAllAsync(_s3, new CopyOptions(), file, $"s3://{bucket}/c.bin");
+
+        // Every request waits 2 s at the proxy: the cancellation lands while the ranged GETs are in flight.
+        using var slow = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 1, Faults = new[] { Fault.Latency }, Latency = TimeSpan.FromSeconds(2) });
+        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, slow.Endpoint);
+        var options = new CopyOptions { PartSize = CopyOptions.MinPartSize };
+        var target = Path.Combine(_temp, "cancelled");
+        var items = await new CopyPlanner(_s3, options).PlanAsync($"s3://{bucket}/c.bin", target + "/", false, _ => true, default);
+        using var cancel = new CancellationTokenSource();
+        var copying = new S3Copier(client, options).CopyAsync(items[0], cancel.Token);
+        while (Directory.GetFiles(target).Length == 0) await Task.Delay(10); // polling for the temporary file
+        cancel.Cancel();
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => copying);
+        Assert.Equal(ErrorKind.OperationStopped, error.Kind);
+        Assert.Empty(Directory.GetFiles(target));
+    }
+
+    private async Task<List<CopyResult>> CopyAllAsync(IAmazonS3 client, CopyOptions options, string source, string destination, bool recurse = false)
+    {
+        var items = await new CopyPlanner(client, options).PlanAsync(source, destination, recurse, _ => true, default);
+        var copier = new S3Copier(client, options);
+        return (await Task.WhenAll(items.Select(item => copier.CopyAsync(item, default)))).ToList();
+    }
+
+    private static IAmazonS3 ClientWithRetries(Uri endpoint, int attempts) =>
+        new AmazonS3Client(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), new AmazonS3Config
+        {
+            ServiceURL = endpoint.AbsoluteUri,
+            AuthenticationRegion = LocalAws.Region,
+            ForcePathStyle = true,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = attempts - 1,
+            ThrottleRetries = false,
+        });
+
+    private async Task<string> NewBucketAsync()
+    {
+        var name = LocalAws.UniqueName("copy");
+        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    private string Folder(string name) => Directory.CreateDirectory(Path.Combine(_temp, name)).FullName;
+
+    /// <summary>Deterministic content, different per seed, written in 1 MB pieces so big files need no big buffer.</summary>
+    private static void Write(string path, long size, int seed)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var random = new Random(seed);
+        var buffer = new byte[1024 * 1024];
+        using var file = File.Create(path);
+        for (var left = size; left > 0; left -= buffer.Length)
+        {
+            random.NextBytes(buffer);
+            file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
+        }
+    }
+
+    private static string Sha256(string path)
+    {
+        using var sha = SHA256.Create();
+        using var file = File.OpenRead(path);
+        return Convert.ToBase64String(sha.ComputeHash(file));
+    }
+
+    /// <summary>Same relative paths and same content, and nothing else (no temporary files).</summary>
+    private static void AssertSameTree(string expected, string actual)
+    {
+        static Dictionary<string, string> Read(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => f.Substring(root.Length).Replace('\\', '/'), Sha256);
+        var want = Read(expected);
+        var got = Read(actual);
+        Assert.Equal(want.Keys.OrderBy(k => k, StringComparer.Ordinal), got.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var (path, hash) in want) Assert.True(hash == got[path], $"{path} differs");
+    }
+}
