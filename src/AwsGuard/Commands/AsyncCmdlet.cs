@@ -24,6 +24,9 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     private readonly BlockingCollection<object> _finished = new();
     // True on the async flow of this cmdlet's work, wherever it runs; the pipeline thread never has it.
     private readonly AsyncLocal<bool> _inWork = new();
+    // Whether the verbose and debug streams are shown, read once on the pipeline thread: hot paths (one line per
+    // AWS call, per file) then cost nothing when nobody listens, instead of a trip to the pipeline thread each.
+    private bool? _verbose, _debug;
 
     /// <summary>Cancelled by Ctrl+C, or when the pipeline downstream needs nothing more (Select-Object -First).</summary>
     protected CancellationToken CancelToken => _stopping.Token;
@@ -41,8 +44,15 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     public new void WriteObject(object? sendToPipeline, bool enumerateCollection) => OnPipeline(() => base.WriteObject(sendToPipeline, enumerateCollection));
     public new void WriteError(ErrorRecord errorRecord) => OnPipeline(() => base.WriteError(errorRecord));
     public new void WriteWarning(string text) => OnPipeline(() => base.WriteWarning(text));
-    public new void WriteVerbose(string text) => OnPipeline(() => base.WriteVerbose(text));
-    public new void WriteDebug(string text) => OnPipeline(() => base.WriteDebug(text));
+    public new void WriteVerbose(string text)
+    {
+        if (_verbose != false) OnPipeline(() => base.WriteVerbose(text));
+    }
+
+    public new void WriteDebug(string text)
+    {
+        if (_debug != false) OnPipeline(() => base.WriteDebug(text));
+    }
     public new void WriteProgress(ProgressRecord progressRecord) => OnPipeline(() => base.WriteProgress(progressRecord));
     public new bool ShouldProcess(string target, string action) => OnPipeline(() => base.ShouldProcess(target, action));
     public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
@@ -64,6 +74,8 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private void Run(Func<Task> work)
     {
+        _verbose ??= Shows("Verbose", "VerbosePreference");
+        _debug ??= Shows("Debug", "DebugPreference");
         var output = new StreamOutput(this);
         var running = Task.Run(async () =>
         {
@@ -100,6 +112,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             throw;
         }
     }
+
+    private bool Shows(string parameter, string preference) =>
+        MyInvocation.BoundParameters.TryGetValue(parameter, out var given)
+            ? ((SwitchParameter)given).IsPresent
+            : LanguagePrimitives.ConvertTo<ActionPreference>(GetVariableValue(preference) ?? ActionPreference.SilentlyContinue) != ActionPreference.SilentlyContinue;
 
     private void OnPipeline(Action write) => OnPipeline(() => { write(); return true; });
 
