@@ -36,6 +36,7 @@ Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-PublicBucket:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -52,6 +53,18 @@ Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-
 
 Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
 'Not_A_Bucket', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
+
+Show-Step 'Copy a folder to S3 quietly (one progress bar, nothing on the pipeline), then back with -PassThru'
+Invoke-Aws s3api create-bucket --bucket demo-copy
+$tree = New-Item (Join-Path ([IO.Path]::GetTempPath()) "awsguard-demo-$([guid]::NewGuid().ToString('N'))") -ItemType Directory
+1..50 | ForEach-Object { Set-Content (Join-Path (New-Item "$tree/dir$($_ % 5)" -ItemType Directory -Force) "file$_.txt") "line $_" }
+Copy-S3Quiet $tree s3://demo-copy/tree/ -Recurse
+Copy-S3Quiet s3://demo-copy/tree/ "$tree-back" -Recurse -PassThru | Select-Object -First 5 | Format-Table | Out-Host
+
+Show-Step 'SSE-C: your own 256-bit key, sent with every request that needs it, never shown'
+$key = [byte[]]::new(32); [Security.Cryptography.RandomNumberGenerator]::Fill($key)
+Copy-S3Quiet $tree s3://demo-copy/secret/ -Recurse -SseCustomerKey $key -PassThru | Select-Object -First 3 | Format-Table | Out-Host
+Remove-Item $tree, "$tree-back" -Recurse -Force
 
 Show-Step 'Revoke-RoleSession: what would change (-WhatIf), then cut off every session of DemoAuditor issued before now'
 Revoke-RoleSession DemoAuditor -WhatIf
