@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('AwsGuard.Format.ps1xml')
-    CmdletsToExport      = @('Get-AwsGuardIdentity', 'Get-PublicBucket')
+    CmdletsToExport      = @('Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-PublicBucket')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
