@@ -93,7 +93,7 @@ public static class LogEvents
             case JsonValueKind.String:
                 return e.GetString();
             case JsonValueKind.Number:
-                return e.TryGetInt64(out var whole) ? whole : e.GetDouble();
+                return e.TryGetInt64(out var whole) ? whole : (object)e.GetDouble(); // the cast keeps whole numbers long, not double
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
