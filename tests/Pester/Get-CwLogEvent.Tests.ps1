@@ -70,6 +70,9 @@ Describe 'Get-CwLogEvent' {
     It 'gives the newest events with -Tail, oldest of them first' {
         (Get-CwLogEvent $big -Tail 4 @local).Message | Should -Be @('e24996', 'e24997', 'e24998', 'e24999')
         (Get-CwLogEvent $big stream-0 -Tail 2 @local).Message | Should -Be @('e24996', 'e24999')
+        # Log group and stream objects from elsewhere bind by property name.
+        ([pscustomobject]@{ LogGroup = $big; LogStream = 'stream-1' } | Get-CwLogEvent -Tail 1 @local).Message | Should -Be 'e24997'
+        ([pscustomobject]@{ LogGroupName = $big } | Get-CwLogEvent -Tail 1 @local).Message | Should -Be 'e24999'
     }
 
     It 'takes relative, ISO 8601, epoch and DateTime start and end times' {
