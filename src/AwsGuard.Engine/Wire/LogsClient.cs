@@ -74,6 +74,7 @@ public sealed class LogsClient : ILogsClient
             w.Opt("startTime", request.StartTime);
             w.Opt("endTime", request.EndTime);
             w.Opt("filterPattern", request.FilterPattern);
+            w.Opt("interleaved", request.Interleaved);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
             w.Opt("unmask", request.Unmask);
@@ -203,6 +204,8 @@ public sealed class FilterLogEventsRequest
     public long? StartTime { get; set; }
     public long? EndTime { get; set; }
     public string? FilterPattern { get; set; }
+    /// <summary>Deprecated by AWS, which always interleaves now; moto still sorts across streams only when asked.</summary>
+    public bool? Interleaved { get; set; }
     public string? NextToken { get; set; }
     public int? Limit { get; set; }
     public bool? Unmask { get; set; }

@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Sessions;
+using AwsGuard.Engine.Wire;
+
+namespace AwsGuard.Engine.Logs;
+
+/// <summary>
+/// Reads a log group as a stream of <see cref="LogEvent"/>s, one page at a time: never more than one page per call in memory.
+/// One stream without a pattern: GetLogEvents from the head with an explicit end time (now, unless given), following
+/// nextForwardToken until it repeats. Anything else: FilterLogEvents until no nextToken comes back, at most 100 stream names
+/// per call; beyond that, one read per 100 names, merged in time order. Tail reads windows back from the end, each four
+/// times longer than the last, until one holds enough events. Follow polls FilterLogEvents from the newest timestamp seen
+/// minus <see cref="DedupWindow"/> and writes only event ids not yet seen; throttling slows the polls down instead of failing.
+/// </summary>
+public sealed class LogReader
+{
+    public const int MaxStreamsPerCall = 100;
+    public static readonly TimeSpan DedupWindow = TimeSpan.FromMinutes(5);
+    public const int MaxSeenIds = 100_000;
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(1);
+
+    private readonly ILogsClient _logs;
+    private readonly Func<DateTime> _utcNow;
+    private readonly TimeSpan _window;
+
+    public LogReader(ILogsClient logs, Func<DateTime>? utcNow = null, TimeSpan? dedupWindow = null)
+    {
+        _logs = logs ?? throw new ArgumentNullException(nameof(logs));
+        _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        _window = dedupWindow ?? DedupWindow;
+    }
+
+    public static LogReader ForSession(SessionProvider provider, AwsSession session) =>
+        new(provider.GetClient("logs", session, session.RequireRegion(), WireClients.Logs));
+
+    /// <summary>
+    /// Reads what <paramref name="query"/> asks for and hands each event to <paramref name="write"/> as it comes, in time
+    /// order; <paramref name="write"/> returns false when it needs no more, which ends the reading (and the paging) at once.
+    /// </summary>
+    public async Task ReadAsync(LogQuery query, Func<LogEvent, bool> write, CancellationToken cancel)
+    {
+        query.Validate();
+        try
+        {
+            var seen = query.Follow ? new SeenEvents(_window, MaxSeenIds) : null;
+            Func<LogEvent, bool> emit = seen is null ? write : e => { seen.Add(e); return write(e); };
+            var followFrom = TimeSpec.ToEpochMilliseconds(query.StartTime ?? _utcNow());
+            if (query.Tail is { } count)
+            {
+                foreach (var e in await TailAsync(query, count, cancel).ConfigureAwait(false))
+                    if (!emit(e)) return;
+            }
+            else if (!await ForwardAsync(query, query.StartTime, query.EndTime, emit, cancel).ConfigureAwait(false))
+            {
+                return;
+            }
+            if (seen is not null) await FollowAsync(query, seen, followFrom, write, cancel).ConfigureAwait(false);
+        }
+        catch (WireServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
+        {
+            var what = query.LogStreamNames is { Count: 1 } one ? $"Log group '{query.LogGroupName}' or its stream '{one[0]}'" : $"Log group '{query.LogGroupName}'";
+            throw new AwsGuardException(ErrorKind.ObjectNotFound, error.ErrorCode, $"{what} was not found: {error.Message}", query.LogGroupName);
+        }
+    }
+
+    /// <summary>Events from <paramref name="start"/> to <paramref name="end"/> (both inclusive, null = open), oldest first.</summary>
+    private Task<bool> ForwardAsync(LogQuery query, DateTime? start, DateTime? end, Func<LogEvent, bool> write, CancellationToken cancel) =>
+        MergeAsync(query.ReadsOneStream
+            ? new List<Cursor> { GetEvents(query, query.LogStreamNames![0], Ms(start), TimeSpec.ToEpochMilliseconds(end ?? _utcNow())) }
+            : Chunks(query.LogStreamNames).Select(names => FilterEvents(query, names, Ms(start), Ms(end))).ToList(), write, cancel);
+
+    /// <summary>Writes the cursors' events in time order; false when the writer wanted no more.</summary>
+    private static async Task<bool> MergeAsync(List<Cursor> cursors, Func<LogEvent, bool> write, CancellationToken cancel)
+    {
+        while (true)
+        {
+            // The earliest head of the chunks' reads; with one chunk (almost always) this is just its next event.
+            Cursor? earliest = null;
+            foreach (var cursor in cursors)
+                if (await cursor.FillAsync(cancel).ConfigureAwait(false) && (earliest is null || cursor.Current.Timestamp < earliest.Current.Timestamp))
+                    earliest = cursor;
+            if (earliest is null) return true;
+            var next = earliest.Current;
+            earliest.Advance();
+            if (!write(next)) return false;
+        }
+    }
+
+    private static IEnumerable<List<string>?> Chunks(IReadOnlyList<string>? names)
+    {
+        if (names is not { Count: > 0 }) { yield return null; yield break; }
+        for (var i = 0; i < names.Count; i += MaxStreamsPerCall) yield return names.Skip(i).Take(MaxStreamsPerCall).ToList();
+    }
+
+    private Cursor GetEvents(LogQuery query, string stream, long? start, long end)
+    {
+        string? token = null;
+        var ended = false;
+        return new Cursor(async cancel =>
+        {
+            if (ended) return null;
+            var page = await _logs.GetLogEventsAsync(new GetLogEventsRequest
+            {
+                LogGroupName = query.LogGroupName,
+                LogStreamName = stream,
+                StartTime = start,
+                EndTime = end + 1, // GetLogEvents' end is exclusive, FilterLogEvents' inclusive: make both inclusive
+                StartFromHead = true,
+                NextToken = token,
+                Limit = query.PageSize,
+            }, cancel).ConfigureAwait(false);
+            // The same forward token again is GetLogEvents' only sign of the end; the end time keeps a live stream from going on forever.
+            ended = page.NextForwardToken is null || page.NextForwardToken == token;
+            token = page.NextForwardToken;
+            return page.Events.Select(e => LogEvents.Create(query.LogGroupName, stream, e.Timestamp, e.IngestionTime, e.Message, null, query.ParseJson)).ToList();
+        });
+    }
+
+    private Cursor FilterEvents(LogQuery query, List<string>? names, long? start, long? end)
+    {
+        string? token = null;
+        var ended = false;
+        return new Cursor(async cancel =>
+        {
+            if (ended) return null;
+            var page = await _logs.FilterLogEventsAsync(new FilterLogEventsRequest
+            {
+                LogGroupName = query.LogGroupName,
+                LogStreamNames = names,
+                LogStreamNamePrefix = names is null && !string.IsNullOrEmpty(query.LogStreamNamePrefix) ? query.LogStreamNamePrefix : null,
+                StartTime = start,
+                EndTime = end,
+                FilterPattern = string.IsNullOrEmpty(query.FilterPattern) ? null : query.FilterPattern,
+                Interleaved = true,
+                NextToken = token,
+                Limit = query.PageSize,
+            }, cancel).ConfigureAwait(false);
+            token = page.NextToken;
+            ended = token is null;
+            return page.Events.Select(e => LogEvents.Create(query.LogGroupName, e.LogStreamName, e.Timestamp, e.IngestionTime, e.Message, e.EventId, query.ParseJson)).ToList();
+        });
+    }
+
+    /// <summary>
+    /// The newest <paramref name="count"/> events, oldest first. No API reads backwards across streams, so windows reaching
+    /// back from the end (1 minute, then 4, 16, ... until the start time or 1970) are read forward, keeping the last
+    /// <paramref name="count"/> in a ring, until a window holds enough.
+    /// </summary>
+    private async Task<IReadOnlyCollection<LogEvent>> TailAsync(LogQuery query, int count, CancellationToken cancel)
+    {
+        var upper = query.EndTime ?? _utcNow();
+        for (var span = TimeSpan.FromMinutes(1); ; span = TimeSpan.FromTicks(span.Ticks * 4))
+        {
+            var from = upper.Ticks - span.Ticks <= TimeSpec.FromEpochMilliseconds(0).Ticks ? (DateTime?)null : upper - span;
+            var whole = from is null || (query.StartTime is { } start && from <= start);
+            if (whole) from = query.StartTime;
+            var ring = new Queue<LogEvent>(Math.Min(count, 10_000));
+            await ForwardAsync(query, from, query.EndTime, e =>
+            {
+                if (ring.Count == count) ring.Dequeue();
+                ring.Enqueue(e);
+                return true;
+            }, cancel).ConfigureAwait(false);
+            if (ring.Count >= count || whole) return ring;
+        }
+    }
+
+    private async Task FollowAsync(LogQuery query, SeenEvents seen, long startedAt, Func<LogEvent, bool> write, CancellationToken cancel)
+    {
+        var interval = query.PollInterval;
+        while (true)
+        {
+            await Task.Delay(interval, cancel).ConfigureAwait(false);
+            var from = seen.PollStart(startedAt);
+            try
+            {
+                var cursors = Chunks(query.LogStreamNames).Select(names => FilterEvents(query, names, from, null)).ToList();
+                if (!await MergeAsync(cursors, e => !seen.Add(e) || write(e), cancel).ConfigureAwait(false)) return;
+                interval = query.PollInterval;
+            }
+            catch (Exception error) when (!cancel.IsCancellationRequested && AwsErrors.Explain(error).Kind == ErrorKind.LimitsExceeded)
+            {
+                // Throttled past the retries: the account's FilterLogEvents quota is shared, so poll less often rather than give up.
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Math.Max(MaxPollInterval.Ticks, query.PollInterval.Ticks)));
+                CallLog.Current?.Verbose($"Throttled while following {query.LogGroupName}; polling every {interval.TotalSeconds:0.#} s for now.");
+            }
+        }
+    }
+
+    private static long? Ms(DateTime? time) => time is { } t ? TimeSpec.ToEpochMilliseconds(t) : null;
+
+    /// <summary>A read's pages, one at a time, as a sequence of events: null from the page source means the read is over.</summary>
+    private sealed class Cursor
+    {
+        private readonly Func<CancellationToken, Task<List<LogEvent>?>> _nextPage;
+        private List<LogEvent> _page = new();
+        private int _index;
+        private bool _ended;
+
+        public Cursor(Func<CancellationToken, Task<List<LogEvent>?>> nextPage) => _nextPage = nextPage;
+
+        public LogEvent Current => _page[_index];
+
+        public void Advance() => _index++;
+
+        /// <summary>True when there is a current event; fetches pages (skipping empty ones) as needed.</summary>
+        public async Task<bool> FillAsync(CancellationToken cancel)
+        {
+            while (_index >= _page.Count && !_ended)
+            {
+                var page = await _nextPage(cancel).ConfigureAwait(false);
+                if (page is null) { _ended = true; _page = new(); }
+                else { _page = page; }
+                _index = 0;
+            }
+            return _index < _page.Count;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Logs;
+using AwsGuard.Engine.Sessions;
+using AwsGuard.Engine.Tests.Infrastructure;
+using AwsGuard.Engine.Tests.Wire;
+using AwsGuard.Engine.Wire;
+using Xunit;
+
+namespace AwsGuard.Engine.Tests.Logs;
+
+/// <summary>The log reader against moto: completeness, order, paging, tail, follow, faults and bad input.</summary>
+[Collection(LocalAwsCollection.Name)]
+public sealed class LogReaderTests
+{
+    private const int BigCount = 25_000;
+    private static readonly SemaphoreSlim BigGate = new(1, 1);
+    private static string? _bigGroup;
+    private readonly LocalAws _aws;
+
+    public LogReaderTests(LocalAws aws) => _aws = aws;
+
+    /// <summary>
+    /// 25,000 events over 3 streams ("s{i}-e{j}"; timestamps distinct, stream i at base + 3j + i, so the whole group has one
+    /// true time order), seeded once for the tests that read them.
+    /// </summary>
+    private async Task<string> BigGroup()
+    {
+        await BigGate.WaitAsync();
+        try
+        {
+            if (_bigGroup is not null) return _bigGroup;
+            var group = "/logs/" + LocalAws.UniqueName("big");
+            await Tools.Python(_aws.Endpoint, $@"
+import boto3, os, time
+c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
+base = int(time.time() * 1000) - 600000
+c.create_log_group(logGroupName='{group}')
+for i in range(3):
+    c.create_log_stream(logGroupName='{group}', logStreamName='stream-%d' % i)
+    js = [j for j in range({BigCount}) if j % 3 == i]
+    for k in range(0, len(js), 5000):
+        c.put_log_events(logGroupName='{group}', logStreamName='stream-%d' % i,
+            logEvents=[{{'timestamp': base + j, 'message': 's%d-e%d' % (i, j // 3)}} for j in js[k:k + 5000]])
+");
+            return _bigGroup = group;
+        }
+        finally
+        {
+            BigGate.Release();
+        }
+    }
+
+    private static IEnumerable<string> Expected(int stream) => Enumerable.Range(0, BigCount).Where(j => j % 3 == stream).Select(j => $"s{stream}-e{j / 3}");
+
+    private static void AssertWholeGroupInOrder(List<LogEvent> events)
+    {
+        Assert.Equal(BigCount, events.Count);
+        Assert.Equal(BigCount, events.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, BigCount).Select(j => $"s{j % 3}-e{j / 3}"), events.Select(e => e.Message));
+        Assert.All(events, e => Assert.Equal($"stream-{e.Message[1]}", e.LogStreamName));
+    }
+
+    private Counting Client(Uri? endpoint = null, RetryPolicy? retry = null) =>
+        new(new LogsClient(Tools.Keys, LocalAws.Region, endpoint ?? _aws.Endpoint, retry));
+
+    private static async Task<List<LogEvent>> Read(LogReader reader, LogQuery query, int? stopAfter = null)
+    {
+        var events = new List<LogEvent>();
+        await reader.ReadAsync(query, e => { events.Add(e); return stopAfter is not { } n || events.Count < n; }, CancellationToken.None);
+        return events;
+    }
+
+    [Fact]
+    public async Task Twenty_five_thousand_events_over_three_streams_read_back_complete_in_order_once()
+    {
+        var group = await BigGroup();
+        var logs = Client();
+        var reader = new LogReader(logs);
+
+        // The whole group: FilterLogEvents, interleaved by time, 2,000 a page.
+        AssertWholeGroupInOrder(await Read(reader, new LogQuery { LogGroupName = group, PageSize = 2000 }));
+        Assert.True(logs.Calls("FilterLogEvents") >= 13, $"{logs.Calls("FilterLogEvents")} pages");
+
+        // Each stream alone: GetLogEvents from the head, 1,000 a page, until the forward token repeats.
+        for (var i = 0; i < 3; i++)
+        {
+            var before = logs.Calls("GetLogEvents");
+            var one = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { $"stream-{i}" }, PageSize = 1000 });
+            Assert.Equal(Expected(i), one.Select(e => e.Message));
+            Assert.All(one, e => Assert.Null(e.EventId));
+            Assert.True(logs.Calls("GetLogEvents") - before >= 9, "8,333 events at 1,000 a page");
+        }
+        Assert.Equal(0, logs.Calls("DescribeLogStreams") + logs.Calls("DescribeLogGroups"));
+    }
+
+    [Fact]
+    public async Task The_same_events_come_out_exactly_once_under_30_percent_throttling_and_503()
+    {
+        var group = await BigGroup();
+        using var proxy = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0.3, Seed = 5, Faults = new[] { Fault.Throttling, Fault.SlowDown } });
+        // 0.3^5 per call would leave some of the ~100 calls failing for good at the default 5 attempts; 30% is far beyond
+        // what the default numbers are for, so this run allows 12 attempts with short waits (as WireFaultTests does).
+        var retry = new RetryPolicy(maxAttempts: 12, baseDelay: TimeSpan.FromMilliseconds(2), maxDelay: TimeSpan.FromMilliseconds(50));
+        var reader = new LogReader(Client(proxy.Endpoint, retry));
+
+        AssertWholeGroupInOrder(await Read(reader, new LogQuery { LogGroupName = group, PageSize = 500 }));
+        var one = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { "stream-2" }, PageSize = 500 });
+        Assert.Equal(Expected(2), one.Select(e => e.Message));
+        Assert.True(proxy.InjectedOf(Fault.Throttling) > 5 && proxy.InjectedOf(Fault.SlowDown) > 5, $"{proxy.Injected} faults in {proxy.Requests} requests");
+    }
+
+    [Fact]
+    public async Task A_writer_that_has_enough_ends_the_paging()
+    {
+        var group = await BigGroup();
+        var logs = Client();
+        var events = await Read(new LogReader(logs), new LogQuery { LogGroupName = group, PageSize = 100 }, stopAfter: 5);
+        Assert.Equal(new[] { "s0-e0", "s1-e0", "s2-e0", "s0-e1", "s1-e1" }, events.Select(e => e.Message));
+        Assert.Equal(1, logs.Calls("FilterLogEvents"));
+    }
+
+    [Fact]
+    public async Task Tail_gives_the_newest_events_oldest_first()
+    {
+        var group = await BigGroup();
+        var reader = new LogReader(Client());
+        var tail = await Read(reader, new LogQuery { LogGroupName = group, Tail = 7 });
+        Assert.Equal(Enumerable.Range(BigCount - 7, 7).Select(j => $"s{j % 3}-e{j / 3}"), tail.Select(e => e.Message));
+        var oneStream = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { "stream-1" }, Tail = 3 });
+        Assert.Equal(Expected(1).TakeLast(3), oneStream.Select(e => e.Message));
+        // More than there are: all of them.
+        var small = "/logs/" + LocalAws.UniqueName("tail");
+        await WireContractTests.SeedLogs(_aws.Endpoint, small, streams: 1, events: 4);
+        Assert.Equal(4, (await Read(reader, new LogQuery { LogGroupName = small, Tail = 50 })).Count);
+    }
+
+    [Fact]
+    public async Task Start_and_end_times_bound_the_read_inclusively()
+    {
+        var group = await BigGroup();
+        var reader = new LogReader(Client());
+        var all = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { "stream-0" } });
+        var (from, to) = (all[10].Timestamp, all[20].Timestamp);
+        foreach (var streams in new[] { new[] { "stream-0" }, new[] { "stream-0", "stream-9" } }) // GetLogEvents, then FilterLogEvents
+        {
+            var part = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = streams, StartTime = from, EndTime = to });
+            Assert.Equal(all.Skip(10).Take(11).Select(e => e.Message), part.Select(e => e.Message));
+        }
+    }
+
+    [Fact]
+    public async Task More_than_100_stream_names_are_read_100_at_a_time_and_merged_in_time_order()
+    {
+        var group = "/logs/" + LocalAws.UniqueName("many");
+        await Tools.Python(_aws.Endpoint, $@"
+import boto3, os, time
+c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
+base = int(time.time() * 1000) - 600000
+c.create_log_group(logGroupName='{group}')
+for i in range(150):
+    c.create_log_stream(logGroupName='{group}', logStreamName='s%03d' % i)
+    c.put_log_events(logGroupName='{group}', logStreamName='s%03d' % i,
+        logEvents=[{{'timestamp': base + k * 150 + (149 - i), 'message': 'm%d' % (k * 150 + 149 - i)}} for k in range(4)])
+");
+        var logs = Client();
+        var names = Enumerable.Range(0, 150).Select(i => $"s{i:000}").ToArray();
+        var events = await Read(new LogReader(logs), new LogQuery { LogGroupName = group, LogStreamNames = names, PageSize = 50 });
+        Assert.Equal(Enumerable.Range(0, 600).Select(n => $"m{n}"), events.Select(e => e.Message));
+        Assert.All(logs.StreamNameCounts, count => Assert.InRange(count, 1, LogReader.MaxStreamsPerCall));
+        Assert.Contains(100, logs.StreamNameCounts);
+        Assert.Contains(50, logs.StreamNameCounts);
+    }
+
+    [Fact]
+    public async Task A_missing_log_group_is_ObjectNotFound_naming_it()
+    {
+        var group = "/logs/none-" + Guid.NewGuid().ToString("N");
+        var reader = new LogReader(Client());
+        foreach (var streams in new[] { null, new[] { "one" } })
+        {
+            var error = await Assert.ThrowsAsync<AwsGuardException>(() => Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = streams }));
+            Assert.Equal(ErrorKind.ObjectNotFound, error.Kind);
+            Assert.Equal(group, error.Target);
+            Assert.Contains(group, error.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_input_is_InvalidArgument_before_any_call()
+    {
+        var logs = Client();
+        var reader = new LogReader(logs);
+        var now = DateTime.UtcNow;
+        var bad = new[]
+        {
+            new LogQuery { LogGroupName = "g", StartTime = now, EndTime = now.AddSeconds(-1) },
+            new LogQuery { LogGroupName = "g", Follow = true, EndTime = now },
+            new LogQuery { LogGroupName = "g", LogStreamNames = new[] { "a" }, LogStreamNamePrefix = "b" },
+            new LogQuery { LogGroupName = "g", Tail = 0 },
+            new LogQuery { LogGroupName = "" },
+        };
+        foreach (var query in bad)
+            Assert.Equal(ErrorKind.InvalidArgument, (await Assert.ThrowsAsync<AwsGuardException>(() => Read(reader, query))).Kind);
+        Assert.Equal(0, logs.Calls());
+    }
+
+    [Fact]
+    public async Task Follow_writes_late_and_new_events_once_and_slows_down_when_throttled()
+    {
+        var group = "/logs/" + LocalAws.UniqueName("follow");
+        await WireContractTests.SeedLogs(_aws.Endpoint, group, streams: 2, events: 5);
+        var logs = Client();
+        logs.ThrottleFilterCalls = 3; // the 2nd to 4th FilterLogEvents answer ThrottlingException, past the retries
+        var reader = new LogReader(logs);
+        var seen = new ConcurrentQueue<LogEvent>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var following = reader.ReadAsync(new LogQuery { LogGroupName = group, Follow = true, StartTime = DateTime.UtcNow.AddHours(-1), PollInterval = TimeSpan.FromMilliseconds(50) },
+            e => { seen.Enqueue(e); return true; }, cancel.Token);
+        await Until(() => seen.Count >= 10, cancel.Token);
+
+        // New events, one later than all, one at the newest timestamp already written, one older than it (late arrivals).
+        var newest = seen.Max(e => TimeSpec.ToEpochMilliseconds(e.Timestamp));
+        await Tools.Python(_aws.Endpoint, $@"
+import boto3, os
+c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
+c.put_log_events(logGroupName='{group}', logStreamName='stream-0', logEvents=[{{'timestamp': {newest} + 5, 'message': 'later'}}])
+c.put_log_events(logGroupName='{group}', logStreamName='stream-1', logEvents=[{{'timestamp': {newest} - 3, 'message': 'older'}}, {{'timestamp': {newest}, 'message': 'same'}}])
+");
+        await Until(() => seen.Count >= 13, cancel.Token);
+        var pollsBefore = logs.Calls("FilterLogEvents");
+        await Until(() => logs.Calls("FilterLogEvents") >= pollsBefore + 3, cancel.Token); // a few more polls: nothing new may come
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => following);
+
+        var messages = seen.Select(e => e.Message).ToList();
+        Assert.Equal(13, messages.Count);
+        Assert.Equal(13, messages.Distinct().Count());
+        Assert.Contains("later", messages);
+        Assert.Contains("same", messages);
+        Assert.Contains("older", messages);
+        Assert.Equal(3, logs.Throttled);
+    }
+
+    [Fact]
+    public void Seen_events_forget_what_is_older_than_the_window_and_respect_their_bound()
+    {
+        var seen = new SeenEvents(TimeSpan.FromSeconds(10), maxIds: 3);
+        LogEvent At(long ms, string id) => new() { Timestamp = TimeSpec.FromEpochMilliseconds(ms), EventId = id };
+        Assert.True(seen.Add(At(100_000, "a")));
+        Assert.False(seen.Add(At(100_000, "a")));
+        Assert.True(seen.Add(At(100_000, "b")));     // same millisecond, another event
+        Assert.True(seen.Add(At(95_000, "c")));      // late, inside the window
+        Assert.Equal(90_000, seen.PollStart(0));
+        Assert.True(seen.Add(At(120_000, "d")));     // a, b, c fall out of the window
+        Assert.Equal(1, seen.Count);
+        Assert.Equal(110_000, seen.PollStart(0));
+        foreach (var id in new[] { "e", "f", "g" }) Assert.True(seen.Add(At(119_000, id)));
+        Assert.Equal(3, seen.Count);                 // the bound dropped the oldest; polls now start after it
+        Assert.Equal(119_001, seen.PollStart(0));
+        Assert.False(seen.Add(At(119_000, "e")));
+        Assert.Equal(5_000, new SeenEvents(TimeSpan.FromSeconds(10), 3).PollStart(15_000));
+    }
+
+    private static async Task Until(Func<bool> condition, CancellationToken cancel)
+    {
+        while (!condition()) await Task.Delay(20, cancel); // polling a condition, bounded by the test's token
+    }
+
+    /// <summary>Counts calls per operation and the stream names each FilterLogEvents carried; can throttle some FilterLogEvents.</summary>
+    private sealed class Counting : ILogsClient
+    {
+        private readonly ILogsClient _inner;
+        private readonly ConcurrentDictionary<string, int> _calls = new();
+        public readonly ConcurrentBag<int> StreamNameCounts = new();
+        public int ThrottleFilterCalls;
+        public int Throttled;
+
+        public Counting(ILogsClient inner) => _inner = inner;
+
+        public int Calls(string? operation = null) => operation is null ? _calls.Values.Sum() : _calls.GetValueOrDefault(operation);
+
+        public Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
+        {
+            _calls.AddOrUpdate("GetLogEvents", 1, (_, n) => n + 1);
+            return _inner.GetLogEventsAsync(request, cancel);
+        }
+
+        public Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancel)
+        {
+            var number = _calls.AddOrUpdate("FilterLogEvents", 1, (_, n) => n + 1);
+            if (request.LogStreamNames is { } names) StreamNameCounts.Add(names.Count);
+            if (number >= 2 && Throttled < ThrottleFilterCalls)
+            {
+                Throttled++;
+                throw new WireServiceException("CloudWatch Logs", "FilterLogEvents", "ThrottlingException", "Rate exceeded", HttpStatusCode.BadRequest, null);
+            }
+            return _inner.FilterLogEventsAsync(request, cancel);
+        }
+
+        public Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancel)
+        {
+            _calls.AddOrUpdate("DescribeLogStreams", 1, (_, n) => n + 1);
+            return _inner.DescribeLogStreamsAsync(request, cancel);
+        }
+
+        public Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancel)
+        {
+            _calls.AddOrUpdate("DescribeLogGroups", 1, (_, n) => n + 1);
+            return _inner.DescribeLogGroupsAsync(request, cancel);
+        }
+    }
+}
