@@ -29,6 +29,12 @@ Invoke-Aws s3api put-public-access-block --bucket demo-backups --public-access-b
 Invoke-Aws s3api create-bucket --bucket demo-private
 Invoke-Aws logs create-log-group --log-group-name /demo/app
 Invoke-Aws logs create-log-stream --log-group-name /demo/app --log-stream-name web-1
+$ms = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+$trail = '{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"us-east-1","requestParameters":{"bucketName":"demo-website","key":"index.html","x-amz-acl":"public-read"}}'
+$events = New-TemporaryFile
+ConvertTo-Json @(@{ timestamp = $ms - 120000; message = 'GET /index.html 200' }, @{ timestamp = $ms - 60000; message = $trail }, @{ timestamp = $ms - 1000; message = 'GET /missing 404' }) |
+    Set-Content $events
+Invoke-Aws logs put-log-events --log-group-name /demo/app --log-stream-name web-1 --log-events "file://$events"
 Invoke-Aws iam create-role --role-name DemoAuditor --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"demo-external-id"}}}]}'
 Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wildcard VPC condition), demo-backups (public ACL, blocked), demo-private; log group /demo/app; role DemoAuditor.'
 
@@ -37,6 +43,7 @@ $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-PublicBucket:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -53,6 +60,15 @@ Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-
 
 Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
 'Not_A_Bucket', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
+
+Show-Step 'The last 15 minutes of /demo/app as typed events (local times; the CLI prints epoch milliseconds)'
+Get-CwLogEvent /demo/app -StartTime 15m | Out-Host
+
+Show-Step 'The newest 2 events, oldest first'
+Get-CwLogEvent /demo/app -Tail 2 | Out-Host
+
+Show-Step 'A CloudTrail record binds into Get-PublicBucket by BucketName and ObjectKey'
+Get-CwLogEvent /demo/app -FilterPattern PutObject | Get-PublicBucket -IncludeNotPublic | Format-Table BucketName, ObjectKey, Status | Out-Host
 
 Show-Step 'Copy a folder to S3 quietly (one progress bar, nothing on the pipeline), then back with -PassThru'
 Invoke-Aws s3api create-bucket --bucket demo-copy

@@ -2,6 +2,11 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     if (-not $env:AWSGUARD_NUGET_PACKAGES) { throw 'AWSGUARD_NUGET_PACKAGES is not set: run the tests with ./build.ps1 -Task Test.' }
+    $group = "/coexist/$(New-UniqueName 'g')"
+    $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey; $env:AWS_DEFAULT_REGION = 'us-east-1'
+    $null = & aws --endpoint-url (Get-LocalAwsUrl) logs create-log-group --log-group-name $group 2>&1
+    $null = & aws --endpoint-url (Get-LocalAwsUrl) logs create-log-stream --log-group-name $group --log-stream-name s 2>&1
+    $null = & aws --endpoint-url (Get-LocalAwsUrl) logs put-log-events --log-group-name $group --log-stream-name s --log-events "timestamp=$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()),message=hello" 2>&1
     $otherCore = Join-Path $env:AWSGUARD_NUGET_PACKAGES 'awssdk.core/4.0.102.19/lib/net8.0/AWSSDK.Core.dll'
     $otherS3 = Join-Path $env:AWSGUARD_NUGET_PACKAGES 'awssdk.s3/4.0.104.12/lib/net8.0/AWSSDK.S3.dll'
     # Shared by both orders: load the other SDK, make a bucket with it, and use AwsGuard with that SDK's credentials.
@@ -22,6 +27,7 @@ function Use-AwsGuard(`$Credential) {
     Import-Module '$(Get-TestModulePath)'
     `$result = Get-PublicBucket -BucketName `$bucket -IncludeNotPublic -Credential `$Credential -EndpointUrl `$endpoint -Region us-east-1
     'AwsGuard ' + `$result.BucketName + ' ' + `$result.Status
+    'logs ' + (Get-CwLogEvent '$group' -StartTime 1h -Credential `$Credential -EndpointUrl `$endpoint -Region us-east-1).Message
 }
 "@
 }
@@ -35,6 +41,7 @@ Use-AwsGuard $other[1]
 '@)
         $output | Should -Contain 'other SDK 4.0.0.0'
         $output -match '^AwsGuard coexist-\w+ NotPublic$' | Should -Not -BeNullOrEmpty
+        $output | Should -Contain 'logs hello'
     }
 
     It 'works when AwsGuard loaded first and the other AWSSDK after it' {
@@ -47,5 +54,6 @@ Use-AwsGuard $other[1]
 '@)
         $output | Should -Contain 'other SDK 4.0.0.0'
         $output -match '^AwsGuard coexist-\w+ NotPublic$' | Should -Not -BeNullOrEmpty
+        $output | Should -Contain 'logs hello'
     }
 }

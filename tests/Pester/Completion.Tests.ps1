@@ -31,6 +31,16 @@ Describe 'Tab completion' {
         Complete "Get-PublicBucket $keys -BucketName $bucket" | Should -Be @($bucket)
     }
 
+    It 'completes -LogGroupName and -LogStreamName live' {
+        $group = "/completion/$([guid]::NewGuid().ToString('N').Substring(0, 10))"
+        foreach ($arguments in @(@('create-log-group', '--log-group-name', $group), @('create-log-stream', '--log-group-name', $group, '--log-stream-name', 'web-1'))) {
+            $output = & aws --endpoint-url $url logs @arguments 2>&1
+            if ($LASTEXITCODE) { throw "aws logs $arguments failed: $output" }
+        }
+        Complete "Get-CwLogEvent $keys -LogGroupName $($group.Substring(0, 15))" | Should -Be @($group)
+        Complete "Get-CwLogEvent $keys -LogGroupName $group -LogStreamName we" | Should -Be @('web-1')
+    }
+
     It 'stays silent when AWS cannot be reached' {
         $silent = "-EndpointUrl http://127.0.0.1:9/ -AccessKey $TestAccessKey -SecretKey $TestSecretKey -Region us-east-1"
         $Error.Clear()

@@ -21,11 +21,24 @@ BeforeAll {
     $gateway = New-TestGateway -Region 'us-east-1' -Volume @{ target = (New-UniqueName 'json'); chap = @(@{ initiator = 'iqn.1991-05.com.microsoft:json'; initiatorSecret = 'JsonSecret-01'; targetSecret = 'JsonTarget-01' }) }
     $sgw = @{ EndpointUrl = (Get-StorageGatewayDoubleUrl); AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; Region = 'us-east-1' }
 
+    $group = "/json/$(New-UniqueName 'g')"
+    $null = & aws --endpoint-url $local.EndpointUrl logs create-log-group --log-group-name $group 2>&1
+    $null = & aws --endpoint-url $local.EndpointUrl logs create-log-stream --log-group-name $group --log-stream-name s 2>&1
+    $trail = '{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"us-east-1","requestParameters":{"bucketName":"b","key":"k"}}'
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+    $events = New-TemporaryFile
+    ConvertTo-Json @(@{ timestamp = $now - 2000; message = 'plain' }, @{ timestamp = $now - 1000; message = $trail }) | Set-Content $events
+    $null = & aws --endpoint-url $local.EndpointUrl logs put-log-events --log-group-name $group --log-stream-name s --log-events "file://$events" 2>&1
+    $file = New-TemporaryFile
+    Set-Content $file 'json'
+
     $outputs = @(
         Get-AwsGuardIdentity @local
         Get-PublicBucket $bucket @local
         Revoke-RoleSession $role @local -Force -PassThru
         Get-GatewayChap -GatewayArn $gateway.GatewayARN @sgw
+        Get-CwLogEvent $group -StartTime 1h @local
+        Copy-S3Quiet $file.FullName "s3://$bucket/json.txt" @local -PassThru
     )
     $secrets = $TestSecretKey, 'JsonSecret-01', 'JsonTarget-01'
 }
@@ -33,7 +46,7 @@ BeforeAll {
 Describe 'ConvertTo-Json of AwsGuard output' {
     It 'covers every kind of output produced here' {
         ($outputs | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique) |
-            Should -Be @('BucketExposure', 'CallerIdentity', 'ChapCredential', 'RoleSessionRevocation')
+            Should -Be @('BucketExposure', 'CallerIdentity', 'ChapCredential', 'CloudTrailEvent', 'CopyResult', 'LogEvent', 'RoleSessionRevocation')
     }
 
     It 'reaches no SDK type' {

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using AwsGuard.Completion;
 using AwsGuard.Engine.Logs;
 
 namespace AwsGuard.Commands;
@@ -17,10 +18,12 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("LogGroup")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LogGroupNameCompleter))]
     public string LogGroupName { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("LogStream")]
+    [ArgumentCompleter(typeof(LogStreamNameCompleter))]
     public string[]? LogStreamName { get; set; }
 
     [Parameter]
