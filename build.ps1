@@ -14,4 +14,5 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'build/AwsGuard.Build.psm1') -Force
-exit (Invoke-AwsGuardTask -Task $Task -Configuration $Configuration)
+# [int] refuses anything but one exit code, so stray output can never turn a failure into success.
+exit [int](Invoke-AwsGuardTask -Task $Task -Configuration $Configuration)

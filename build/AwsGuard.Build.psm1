@@ -23,7 +23,7 @@ function Invoke-AwsGuardTask {
 function Invoke-Native {
     # Runs a native command and fails the task when it fails.
     param([string] $Command, [string[]] $Arguments)
-    & $Command @Arguments
+    & $Command @Arguments | Out-Host # never into a task's result, which is its exit code
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
