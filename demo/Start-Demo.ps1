@@ -22,6 +22,7 @@ function Show-Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor C
 
 Show-Step "Seeding the local AWS at $EndpointUrl"
 Invoke-Aws s3api create-bucket --bucket demo-website --acl public-read
+Invoke-Aws s3api put-object --bucket demo-website --key index.html --acl public-read
 Invoke-Aws s3api create-bucket --bucket demo-invoices
 Invoke-Aws s3api put-bucket-policy --bucket demo-invoices --policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-invoices/*","Condition":{"StringLike":{"aws:SourceVpc":"vpc-*"}}}]}'
 Invoke-Aws s3api create-bucket --bucket demo-backups --acl public-read
