@@ -66,4 +66,4 @@ function ConvertTo-MarkdownTable([object[]] $Rows) {
     foreach ($row in $Rows) { '| ' + (($columns | ForEach-Object { $row.$_ }) -join ' | ') + ' |' }
 }
 
-Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Get-Median, ConvertTo-MarkdownTable, Start-LocalAws, Stop-LocalAws
+Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Stop-LocalAws

@@ -11,7 +11,9 @@ $root = Split-Path $PSScriptRoot -Parent
 
 $sections = foreach ($script in Get-ChildItem $PSScriptRoot -Filter *.Bench.ps1 | Where-Object { $name = $_.Name -replace '\.Bench\.ps1$'; $Workload | Where-Object { $name -like $_ } }) {
     Write-Host "Running $($script.Name)..."
-    (& $script.FullName) -join "`n"
+    $section = (& $script.FullName) -join "`n"
+    Write-Host $section # shown as soon as it is measured
+    $section
     ''
 }
 
@@ -22,7 +24,7 @@ $versions = @(
     "boto3 $(& python3 -c 'import boto3; print(boto3.__version__)')",
     "moto $(& python3 -c 'import moto; print(moto.__version__)')"
 ) -join ', '
-$memory = [math]::Round((Get-Content /proc/meminfo -TotalCount 1) -replace '\D' -as [double] / 1MB, 1)
+$memory = [math]::Round([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D') / 1MB, 1)
 $report = @(
     '# Benchmarks'
     ''

@@ -111,14 +111,16 @@ c.put_log_events(logGroupName='$group', logStreamName='s', logEvents=[
         $bucket = "pester-trail-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
         & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $bucket | Out-Null
         & aws --endpoint-url $local.EndpointUrl s3api put-object --bucket $bucket --key 'reports/q3.csv' --acl public-read | Out-Null
+        $admin = "pester-admin-$([guid]::NewGuid().ToString('N').Substring(0, 10))"
+        & aws --endpoint-url $local.EndpointUrl iam create-role --role-name $admin --assume-role-policy-document '{"Version":"2012-10-17","Statement":[]}' | Out-Null
         $records = @(
             @{ eventVersion = '1.09'; eventSource = 's3.amazonaws.com'; eventName = 'PutObject'; awsRegion = 'us-east-1'; sourceIPAddress = '203.0.113.10'
                 eventTime = '2024-05-01T08:15:30Z'; userIdentity = @{ type = 'IAMUser'; arn = 'arn:aws:iam::123456789012:user/deploy' }
                 requestParameters = @{ bucketName = $bucket; key = 'reports/q3.csv'; 'x-amz-acl' = 'public-read' } }
             @{ eventVersion = '1.09'; eventSource = 's3.amazonaws.com'; eventName = 'PutBucketAcl'; awsRegion = 'us-east-1'; sourceIPAddress = '198.51.100.7'
                 eventTime = '2024-05-01T08:20:00Z'; requestParameters = @{ bucketName = $bucket; acl = @('') }
-                userIdentity = @{ type = 'AssumedRole'; arn = 'arn:aws:sts::123456789012:assumed-role/Admin/alice'
-                    sessionContext = @{ sessionIssuer = @{ type = 'Role'; arn = 'arn:aws:iam::123456789012:role/Admin' } } } }
+                userIdentity = @{ type = 'AssumedRole'; arn = "arn:aws:sts::123456789012:assumed-role/$admin/alice"
+                    sessionContext = @{ sessionIssuer = @{ type = 'Role'; arn = "arn:aws:iam::123456789012:role/$admin" } } } }
             @{ eventVersion = '1.08'; eventSource = 'sts.amazonaws.com'; eventName = 'AssumeRole'; awsRegion = 'us-east-1'; sourceIPAddress = '192.0.2.44'
                 eventTime = '2024-05-01T09:00:00Z'; userIdentity = @{ type = 'IAMUser'; arn = 'arn:aws:iam::123456789012:user/bob' }
                 requestParameters = @{ roleArn = 'arn:aws:iam::210987654321:role/SecurityAudit'; roleSessionName = 'bob-audit' } }
@@ -136,7 +138,7 @@ c.put_log_events(logGroupName='$group', logStreamName='123456789012_CloudTrail_u
         $events[3].GetType().FullName | Should -Be 'AwsGuard.LogEvent'
         $events[0].ObjectKey | Should -Be 'reports/q3.csv'
         $events[0].AclHeader | Should -Be 'public-read'
-        $events[1].RoleArn | Should -Be 'arn:aws:iam::123456789012:role/Admin'
+        $events[1].RoleArn | Should -Be "arn:aws:iam::123456789012:role/$admin"
         $events[2].RoleArn | Should -Be 'arn:aws:iam::210987654321:role/SecurityAudit'
         $events[2].Record.requestParameters.roleSessionName | Should -Be 'bob-audit'
 
@@ -145,8 +147,13 @@ c.put_log_events(logGroupName='$group', logStreamName='123456789012_CloudTrail_u
         $exposure[0].BucketName | Should -Be $bucket
         $exposure[0].ObjectKey | Should -Be 'reports/q3.csv'
         $exposure[0].Reasons.Source | Should -Contain 'ObjectAcl'
-        function Test-RoleBinding { param([Parameter(ValueFromPipelineByPropertyName)] [string] $RoleArn) process { $RoleArn } }
-        @($events[1..2] | Test-RoleBinding) | Should -Be @('arn:aws:iam::123456789012:role/Admin', 'arn:aws:iam::210987654321:role/SecurityAudit')
+
+        # RoleArn binds into Revoke-RoleSession: the caller's own role is revoked, the other account's is refused by name.
+        $revoked = @($events[1..2] | Revoke-RoleSession @local -Force -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $revoked.RoleName | Should -Be @($admin)
+        $revoked[0].Action | Should -Be 'Created'
+        @($refused).Count | Should -Be 1
+        $refused[0].Exception.Message | Should -Match '210987654321'
     }
 
     It 'says a missing log group is ObjectNotFound, naming it' {
