@@ -36,6 +36,8 @@ public sealed class CopyOptions
     public RetryPolicy Retry { get; set; } = RetryPolicy.Default;
 
     /// <summary>S3's CopyObject limit: larger objects are copied with UploadPartCopy. Settable for tests.</summary>
+    internal bool UnsignedPayload { get; set; }
+
     internal long CopyObjectLimit { get; set; } = 5L * 1024 * MiB;
 
     /// <summary>The key that reads the S3 source: -SseCustomerKey for a download, -SourceSseCustomerKey for an S3-to-S3 copy.</summary>
