@@ -9,24 +9,36 @@ $env:AWS_DEFAULT_REGION = 'us-east-1'; $env:AWS_EC2_METADATA_DISABLED = 'true'
 Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue
 
 function Invoke-Measured([string[]] $Command) {
-    <# One run: wall seconds, the process tree's CPU seconds and peak MiB (bench/measure.py). #>
+    <# One run: cold (and warm) wall and CPU seconds, peak MiB (bench/measure.py). #>
     $result = & python3 (Join-Path $PSScriptRoot 'measure.py') @Command | ConvertFrom-Json
     if ($result.exit -ne 0) { throw "'$($Command -join ' ')' failed with exit code $($result.exit)." }
     $result
 }
 
-function Get-AwsGuardCommand([string] $Script) {
-    <# A new PowerShell process that imports the built module and runs $Script: what a runbook pays. #>
+function Get-AwsGuardCommand([string] $Script, [switch] $Warm) {
+    <#
+    A new PowerShell process that imports the built module and runs $Script: what a runbook pays. With -Warm it runs
+    $Script again in the same process and prints that repeat's own cost for bench/measure.py (see bench/warm.py).
+    #>
     $module = Join-Path $PSScriptRoot '../out/AwsGuard/AwsGuard.psd1'
-    @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; $Script")
+    $body = if ($Warm) {
+        "`$work = { $Script }; `$null = & `$work; `$self = [Diagnostics.Process]::GetCurrentProcess(); `$cpu = `$self.TotalProcessorTime; " +
+        "`$clock = [Diagnostics.Stopwatch]::StartNew(); `$null = & `$work; `$clock.Stop(); `$self.Refresh(); " +
+        "[ordered]@{ warm_wall = `$clock.Elapsed.TotalSeconds; warm_cpu = (`$self.TotalProcessorTime - `$cpu).TotalSeconds } | ConvertTo-Json -Compress"
+    }
+    else { "`$null = & { $Script }" }
+    @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference = 'Stop'; Import-Module '$module'; $body")
 }
 
 function Compare-Tool {
-    <# Runs each tool $Runs times (or $RunsOf[tool]), alternating; medians per tool, and the ratio of each tool's wall time to the first's. #>
+    <#
+    Runs each tool $Runs times (or $RunsOf[tool]), alternating, each run a new process; medians per tool, and each
+    tool's cold wall time over the first tool's (AwsGuard's). Warm figures appear for tools that report them.
+    #>
     param([System.Collections.Specialized.OrderedDictionary] $Tools, [int] $Runs = 3, [hashtable] $RunsOf = @{})
     $samples = @{}
     foreach ($name in $Tools.Keys) {
-        # A warm-up run (disk cache, JIT, .pyc) for every tool measured more than once.
+        # A warm-up run (disk cache, .pyc, the server's first requests) for every tool measured more than once.
         if (-not $RunsOf.ContainsKey($name) -or $RunsOf[$name] -gt 1) { $null = Invoke-Measured $Tools[$name] }
         $samples[$name] = [Collections.Generic.List[object]]::new()
     }
@@ -39,17 +51,50 @@ function Compare-Tool {
     }
     $first = $null
     foreach ($name in $Tools.Keys) {
-        $wall = Get-Median $samples[$name].wall
+        $measured = $samples[$name]
+        $wall = Get-Median $measured.wall
         if ($null -eq $first) { $first = $wall }
+        $warm = @($measured | Where-Object { $_.PSObject.Properties['warm_wall'] })
         [pscustomobject]@{
             Tool       = $name
-            Runs       = $samples[$name].Count
+            Runs       = $measured.Count
             WallS      = $wall
-            CpuS       = Get-Median $samples[$name].cpu
-            PeakMiB    = ($samples[$name].peak_mib | Measure-Object -Maximum).Maximum
+            CpuS       = Get-Median $measured.cpu
+            WarmWallS  = if ($warm) { Get-Median $warm.warm_wall } else { '' }
+            WarmCpuS   = if ($warm) { Get-Median $warm.warm_cpu } else { '' }
+            PeakMiB    = ($measured.peak_mib | Measure-Object -Maximum).Maximum
             VsAwsGuard = [math]::Round($wall / $first, 2)
         }
     }
+}
+
+function Invoke-Ceiling {
+    <#
+    The local server's own ceiling for a workload: the same HTTP requests, unsigned (moto does not check signatures),
+    sent by curl (C, next to no CPU of its own) $Parallel at a time. Each request is a hashtable: Path, and Service
+    (s3 by default), Method, Body (text), File (to upload) and Headers as needed. After one warm-up pass (moto's
+    first requests of a kind are slower), the median of $Runs passes.
+    #>
+    param([string] $Url, [hashtable[]] $Requests, [int] $Parallel = 32, [int] $Runs = 3)
+    $config = New-TemporaryFile
+    try {
+        $blocks = foreach ($request in $Requests) {
+            $lines = @("url = `"$($Url.TrimEnd('/'))$($request['Path'])`"", 'output = "/dev/null"',
+                # moto routes by the service in the credential scope
+                "header = `"Authorization: AWS4-HMAC-SHA256 Credential=AKIABENCH00000000001/20260101/us-east-1/$(if ($request['Service']) { $request['Service'] } else { 's3' })/aws4_request`"")
+            if ($request['Method']) { $lines += "request = `"$($request['Method'])`"" }
+            if ($request['File']) { $lines += "upload-file = `"$($request['File'])`"" }
+            if ($request['Body']) { $lines += "data-binary = `"$($request['Body'] -replace '"', '\"')`"" }
+            foreach ($header in @($request['Headers'])) { if ($header) { $lines += "header = `"$header`"" } }
+            $lines -join "`n"
+        }
+        Set-Content $config ($blocks -join "`nnext`n")
+        $curl = @('curl', '--no-progress-meter', '--parallel', '--parallel-immediate', '--parallel-max', $Parallel, '--config', $config.FullName)
+        $null = Invoke-Measured $curl
+        $passes = foreach ($i in 1..$Runs) { Invoke-Measured $curl }
+        [pscustomobject]@{ Wall = Get-Median $passes.wall; Cpu = Get-Median $passes.cpu; Requests = $Requests.Count; Parallel = $Parallel }
+    }
+    finally { Remove-Item $config }
 }
 
 function Get-Median([double[]] $Values) {
@@ -66,4 +111,4 @@ function ConvertTo-MarkdownTable([object[]] $Rows) {
     foreach ($row in $Rows) { '| ' + (($columns | ForEach-Object { $row.$_ }) -join ' | ') + ' |' }
 }
 
-Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Stop-LocalAws
+Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Invoke-Ceiling, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Stop-LocalAws

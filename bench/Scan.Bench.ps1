@@ -5,7 +5,7 @@
     of 10 doing the same calls, on the same moto server; plus the server's ceiling and AwsGuard's growth with bucket count.
     Writes a markdown section to the output.
 #>
-param([int] $Buckets = 100, [int] $Runs = 3, [int[]] $Scale = @(100, 300, 1000))
+param([int] $Buckets = 300, [int] $Runs = 3, [int[]] $Scale = @(100, 300, 1000))
 Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
 
 function Start-SeededAws([int] $Count) {
@@ -15,7 +15,7 @@ function Start-SeededAws([int] $Count) {
     $aws
 }
 
-function Get-ScanCommand([string] $Url) { Get-AwsGuardCommand "Get-PublicBucket -EndpointUrl '$Url' -IncludeNotPublic | Out-Null" }
+function Get-ScanCommand([string] $Url, [switch] $Warm) { Get-AwsGuardCommand "Get-PublicBucket -EndpointUrl '$Url' -IncludeNotPublic" -Warm:$Warm }
 
 $aws = Start-SeededAws $Buckets
 try {
@@ -25,22 +25,28 @@ try {
         "aws --endpoint-url $url s3api get-bucket-policy --bucket `$b >/dev/null 2>&1 || true; " +
         "aws --endpoint-url $url s3api get-public-access-block --bucket `$b >/dev/null 2>&1 || true; done"
     $tools = [ordered]@{
-        'AwsGuard Get-PublicBucket'      = Get-ScanCommand $url
-        'boto3, thread pool of 10'       = @('python3', (Join-Path $PSScriptRoot 'scan_boto3.py'), $url)
+        'AwsGuard Get-PublicBucket'       = Get-ScanCommand $url -Warm
+        'boto3, thread pool of 10'        = @('python3', (Join-Path $PSScriptRoot 'scan_boto3.py'), $url)
         'aws CLI loop (3 calls a bucket)' = @('bash', '-c', $loop)
     }
     $rows = @(Compare-Tool -Tools $tools -Runs $Runs -RunsOf @{ 'aws CLI loop (3 calls a bucket)' = 1 })
 
-    # The same HTTP calls AwsGuard makes, raw: the server's ceiling for this workload.
-    $paths = foreach ($i in 0..($Buckets - 1)) {
-        $b = 'bench-{0:d4}' -f $i
-        "/$b?location", "/$b?publicAccessBlock", "/$b?ownershipControls", "/$b?acl", "/$b?policy"
-        if ($i % 4 -eq 1) { "/$b?policyStatus" }
-    }
-    $ceiling = & python3 (Join-Path $PSScriptRoot 'raw_ceiling.py') $url 16 @paths | ConvertFrom-Json
-    $counting = Get-AwsGuardCommand "Get-PublicBucket -EndpointUrl '$url' -IncludeNotPublic -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message"
-    $verbose = & $counting[0] @($counting | Select-Object -Skip 1)
-    $calls = @($verbose | Where-Object { $_ -like 'AWS *' }).Count
+    # The calls AwsGuard makes, counted from its call log, and the same calls sent raw: the server's ceiling.
+    $counting = Get-AwsGuardCommand "Get-PublicBucket -EndpointUrl '$url' -IncludeNotPublic -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host"
+    $log = @(& $counting[0] @($counting | Select-Object -Skip 1) 6>&1 | Where-Object { "$_" -like 'AWS *' })
+    $calls = $log.Count
+    $locating = @($log | Where-Object { "$_" -like '*GetBucketLocation*' }).Count
+    $requests = @(
+        @{ Path = '/' }
+        @{ Path = '/'; Service = 'sts'; Method = 'POST'; Body = 'Action=GetCallerIdentity&Version=2011-06-15' }
+        @{ Path = '/v20180820/configuration/publicAccessBlock'; Service = 's3'; Headers = 'x-amz-account-id: 123456789012' }
+        foreach ($i in 0..($Buckets - 1)) {
+            $b = 'bench-{0:d4}' -f $i
+            foreach ($query in 'location', 'policy', 'acl', 'publicAccessBlock', 'ownershipControls') { @{ Path = "/$b`?$query" } }
+            if ($i % 4 -eq 1) { @{ Path = "/$b`?policyStatus" } } # public by policy: its status is asked
+        }
+    )
+    $ceiling = Invoke-Ceiling -Url $url -Requests $requests
 }
 finally { Stop-LocalAws $aws }
 
@@ -53,16 +59,18 @@ $growth = foreach ($count in $Scale) {
     finally { Stop-LocalAws $server }
 }
 
+$guard, $boto = $rows[0], $rows[1]
 "## 1. Public-bucket scan of $Buckets buckets"
 ''
-"A quarter public by ACL, a quarter by policy, a quarter public but blocked, a quarter private (bench/seed_buckets.py)."
-"Each run is a new process: PowerShell start and module import are in AwsGuard's figures, Python's start in the peers'."
+'A quarter public by ACL, a quarter by policy, a quarter public but blocked, a quarter private (bench/seed_buckets.py).'
+"Wall and Cpu: a new process per run (PowerShell's start and the module's import in AwsGuard's figures, Python's in the peers'); Warm: the same work again in that process."
 ''
 ConvertTo-MarkdownTable $rows
 ''
-"Server ceiling (bench/raw_ceiling.py: the same $($ceiling.calls) HTTP calls AwsGuard makes, unsigned, 16 threads): $($ceiling.wall) s."
-"AwsGuard's wall time is $([math]::Round($rows[0].WallS / $ceiling.wall, 2))x the ceiling; it made $calls AWS calls, $([math]::Round($calls / $Buckets, 2)) a bucket."
+"- Server ceiling (curl, $($ceiling.Parallel) at a time, the same $($ceiling.Requests) requests AwsGuard makes): $($ceiling.Wall) s. AwsGuard's cold wall time is $([math]::Round($guard.WallS / $ceiling.Wall, 2))x the ceiling, its warm $([math]::Round($guard.WarmWallS / $ceiling.Wall, 2))x (target: at most 1.2x)."
+"- AWS calls: $calls, $([math]::Round($calls / $Buckets, 2)) a bucket (target: at most 5). $locating of them are GetBucketLocation, asked only because moto's ListBuckets leaves out BucketRegion, which AWS returns to AwsGuard's paginated ListBuckets: against AWS, $([math]::Round(($calls - $locating) / $Buckets, 2)) a bucket."
+"- Client CPU, AwsGuard over boto3: cold $([math]::Round($guard.CpuS / $boto.CpuS, 2)), warm $([math]::Round($guard.WarmCpuS / $boto.WarmCpuS, 2)) (target: at most 0.33)."
 ''
-'Growth with bucket count (AwsGuard, one run each, a fresh server each):'
+'Growth with bucket count (AwsGuard, one new process each, a fresh server each):'
 ''
 ConvertTo-MarkdownTable $growth

@@ -2,6 +2,7 @@
 import sys
 from concurrent.futures import ThreadPoolExecutor
 import boto3, botocore.exceptions
+from warm import cold_then_warm
 
 s3 = boto3.client("s3", endpoint_url=sys.argv[1])
 
@@ -14,6 +15,8 @@ def check(bucket):
             found[name] = None
     return found
 
-with ThreadPoolExecutor(10) as pool:
-    results = list(pool.map(check, [b["Name"] for b in s3.list_buckets()["Buckets"]]))
-print(len(results))
+def scan():
+    with ThreadPoolExecutor(10) as pool:
+        return list(pool.map(check, [b["Name"] for b in s3.list_buckets()["Buckets"]]))
+
+cold_then_warm(scan)
