@@ -58,6 +58,13 @@ Describe 'Get-CwLogEvent' {
         $calls | Should -Not -Match 'FilterLogEvents'
     }
 
+    It 'reads a few named streams each with GetLogEvents, merged in time order' {
+        $calls = Get-CallLines { $script:three = @(Get-CwLogEvent $big -LogStreamName stream-2, stream-0, stream-1 @local -Verbose) }
+        ($three.Message -join ',') | Should -BeExactly ($(foreach ($j in 0..24999) { "e$j" }) -join ',')
+        $calls | Should -Match 'GetLogEvents'
+        $calls | Should -Not -Match 'FilterLogEvents'
+    }
+
     It 'ends the AWS paging when the pipeline has enough (Select-Object -First, -First, -Skip)' {
         $calls = Get-CallLines { $script:five = @(Get-CwLogEvent $big @local -Verbose | Select-Object -First 5) }
         $five.Message | Should -Be @('e0', 'e1', 'e2', 'e3', 'e4')

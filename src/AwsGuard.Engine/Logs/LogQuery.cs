@@ -27,8 +27,11 @@ public sealed class LogQuery
     /// <summary>Events per call; null leaves it to AWS (10,000 or 1 MB). Tests use small pages to page a lot.</summary>
     public int? PageSize { get; set; }
 
-    /// <summary>One stream and no pattern reads with GetLogEvents; follow needs FilterLogEvents' event ids to deduplicate.</summary>
-    internal bool ReadsOneStream => LogStreamNames is { Count: 1 } && string.IsNullOrEmpty(FilterPattern) && !Follow;
+    /// <summary>
+    /// Up to <see cref="LogReader.MaxDirectStreams"/> named streams and no pattern read each stream with GetLogEvents; follow
+    /// needs FilterLogEvents' event ids to deduplicate.
+    /// </summary>
+    internal bool ReadsStreamsDirectly => LogStreamNames is { Count: > 0 and <= LogReader.MaxDirectStreams } && string.IsNullOrEmpty(FilterPattern) && !Follow;
 
     /// <summary>Checks the query before any AWS call; every problem is an InvalidArgument error.</summary>
     public void Validate()

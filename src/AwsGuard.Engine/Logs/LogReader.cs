@@ -10,16 +10,19 @@ using AwsGuard.Engine.Wire;
 namespace AwsGuard.Engine.Logs;
 
 /// <summary>
-/// Reads a log group as a stream of <see cref="LogEvent"/>s, one page at a time: never more than one page per call in memory.
-/// One stream without a pattern: GetLogEvents from the head with an explicit end time (now, unless given), following
-/// nextForwardToken until it repeats. Anything else: FilterLogEvents until no nextToken comes back, at most 100 stream names
-/// per call; beyond that, one read per 100 names, merged in time order. Tail reads windows back from the end, each four
+/// Reads a log group as a stream of <see cref="LogEvent"/>s, page by page: never more than two pages per cursor in memory
+/// (the one being written and the next, fetched in the background). Up to <see cref="MaxDirectStreams"/> named streams
+/// without a pattern: one cursor per stream, GetLogEvents from the head with one explicit end time (now, unless given),
+/// following nextForwardToken until it repeats. Anything else: FilterLogEvents until no nextToken comes back, at most 100
+/// stream names per call and cursor. Several cursors are merged in time order. Tail reads windows back from the end, each four
 /// times longer than the last, until one holds enough events. Follow polls FilterLogEvents from the newest timestamp seen
 /// minus <see cref="DedupWindow"/> and writes only event ids not yet seen; throttling slows the polls down instead of failing.
 /// </summary>
 public sealed class LogReader
 {
     public const int MaxStreamsPerCall = 100;
+    /// <summary>Most streams read with GetLogEvents at once: its quota is 25 calls a second per account, shared by every reader.</summary>
+    public const int MaxDirectStreams = 8;
     public static readonly TimeSpan DedupWindow = TimeSpan.FromMinutes(5);
     public const int MaxSeenIds = 100_000;
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(1);
@@ -63,31 +66,51 @@ public sealed class LogReader
         }
         catch (WireServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
         {
-            var what = query.LogStreamNames is { Count: 1 } one ? $"Log group '{query.LogGroupName}' or its stream '{one[0]}'" : $"Log group '{query.LogGroupName}'";
+            var what = query.LogStreamNames switch
+            {
+                { Count: 1 } one => $"Log group '{query.LogGroupName}' or its stream '{one[0]}'",
+                { } names when query.ReadsStreamsDirectly => $"Log group '{query.LogGroupName}' or one of its streams '{string.Join("', '", names)}'",
+                _ => $"Log group '{query.LogGroupName}'",
+            };
             throw new AwsGuardException(ErrorKind.ObjectNotFound, error.ErrorCode, $"{what} was not found: {error.Message}", query.LogGroupName);
         }
     }
 
     /// <summary>Events from <paramref name="start"/> to <paramref name="end"/> (both inclusive, null = open), oldest first.</summary>
-    private Task<bool> ForwardAsync(LogQuery query, DateTime? start, DateTime? end, Func<LogEvent, bool> write, CancellationToken cancel) =>
-        MergeAsync(query.ReadsOneStream
-            ? new List<Cursor> { GetEvents(query, query.LogStreamNames![0], Ms(start), TimeSpec.ToEpochMilliseconds(end ?? _utcNow())) }
-            : Chunks(query.LogStreamNames).Select(names => FilterEvents(query, names, Ms(start), Ms(end))).ToList(), write, cancel);
+    private Task<bool> ForwardAsync(LogQuery query, DateTime? start, DateTime? end, Func<LogEvent, bool> write, CancellationToken cancel)
+    {
+        if (!query.ReadsStreamsDirectly)
+            return MergeAsync(Chunks(query.LogStreamNames).Select(names => FilterEvents(query, names, Ms(start), Ms(end))).ToList(), write, cancel);
+        var until = TimeSpec.ToEpochMilliseconds(end ?? _utcNow()); // one end for all the streams
+        return MergeAsync(query.LogStreamNames!.Distinct().Select(stream => GetEvents(query, stream, Ms(start), until)).ToList(), write, cancel);
+    }
 
     /// <summary>Writes the cursors' events in time order; false when the writer wanted no more.</summary>
     private static async Task<bool> MergeAsync(List<Cursor> cursors, Func<LogEvent, bool> write, CancellationToken cancel)
     {
-        while (true)
+        // Cancelled when the merge ends, however it ends, so that no prefetch outlives the read.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        try
         {
-            // The earliest head of the chunks' reads; with one chunk (almost always) this is just its next event.
-            Cursor? earliest = null;
-            foreach (var cursor in cursors)
-                if (await cursor.FillAsync(cancel).ConfigureAwait(false) && (earliest is null || cursor.Current.Timestamp < earliest.Current.Timestamp))
-                    earliest = cursor;
-            if (earliest is null) return true;
-            var next = earliest.Current;
-            earliest.Advance();
-            if (!write(next)) return false;
+            await Task.WhenAll(cursors.Select(cursor => cursor.FillAsync(reading.Token))).ConfigureAwait(false); // first pages together
+            while (true)
+            {
+                cancel.ThrowIfCancellationRequested(); // a page may last long: stop between its events too
+                // The earliest head of the cursors; on equal timestamps the first cursor, so ties keep the order streams were given.
+                Cursor? earliest = null;
+                foreach (var cursor in cursors)
+                    if (await cursor.FillAsync(reading.Token).ConfigureAwait(false) && (earliest is null || cursor.Current.Timestamp < earliest.Current.Timestamp))
+                        earliest = cursor;
+                if (earliest is null) return true;
+                var next = earliest.Current;
+                earliest.Advance();
+                if (!write(next)) return false;
+            }
+        }
+        finally
+        {
+            reading.Cancel();
+            foreach (var cursor in cursors) await cursor.AbandonAsync().ConfigureAwait(false);
         }
     }
 
@@ -194,13 +217,19 @@ public sealed class LogReader
 
     private static long? Ms(DateTime? time) => time is { } t ? TimeSpec.ToEpochMilliseconds(t) : null;
 
-    /// <summary>A read's pages, one at a time, as a sequence of events: null from the page source means the read is over.</summary>
+    /// <summary>
+    /// A read's pages as a sequence of events: null from the page source means the read is over. Once half of a page is
+    /// written, the next page is fetched in the background (never more than one ahead), so that several cursors' calls
+    /// overlap and the writing seldom waits. Half, not at once: a reader that wants only the first few events (-First 1)
+    /// makes no call beyond the first page.
+    /// </summary>
     private sealed class Cursor
     {
         private readonly Func<CancellationToken, Task<List<LogEvent>?>> _nextPage;
         private List<LogEvent> _page = new();
         private int _index;
         private bool _ended;
+        private Task<List<LogEvent>?>? _prefetch;
 
         public Cursor(Func<CancellationToken, Task<List<LogEvent>?>> nextPage) => _nextPage = nextPage;
 
@@ -213,12 +242,24 @@ public sealed class LogReader
         {
             while (_index >= _page.Count && !_ended)
             {
-                var page = await _nextPage(cancel).ConfigureAwait(false);
+                var fetching = _prefetch ?? _nextPage(cancel);
+                _prefetch = null;
+                var page = await fetching.ConfigureAwait(false);
                 if (page is null) { _ended = true; _page = new(); }
                 else { _page = page; }
                 _index = 0;
             }
+            if (_prefetch is null && !_ended && _index * 2 >= _page.Count) _prefetch = _nextPage(cancel);
             return _index < _page.Count;
+        }
+
+        /// <summary>Waits for a prefetch the read no longer wants (cancelled by then), so its failure is observed, not left behind.</summary>
+        public async Task AbandonAsync()
+        {
+            if (_prefetch is not { } abandoned) return;
+            _prefetch = null;
+            try { await abandoned.ConfigureAwait(false); }
+            catch { } // the read is over, by an early stop or another error: this page and what became of it are moot
         }
     }
 }

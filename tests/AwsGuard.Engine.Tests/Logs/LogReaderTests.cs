@@ -147,7 +147,8 @@ for i in range(3):
         var reader = new LogReader(Client());
         var all = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { "stream-0" } });
         var (from, to) = (all[10].Timestamp, all[20].Timestamp);
-        foreach (var streams in new[] { new[] { "stream-0" }, new[] { "stream-0", "stream-9" } }) // GetLogEvents, then FilterLogEvents
+        // GetLogEvents, then FilterLogEvents (more names than are read directly; the others do not exist)
+        foreach (var streams in new[] { new[] { "stream-0" }, Enumerable.Range(0, LogReader.MaxDirectStreams + 1).Select(i => $"stream-{i * 3}").ToArray() })
         {
             var part = await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = streams, StartTime = from, EndTime = to });
             Assert.Equal(all.Skip(10).Take(11).Select(e => e.Message), part.Select(e => e.Message));
@@ -175,6 +176,140 @@ for i in range(150):
         Assert.All(logs.StreamNameCounts, count => Assert.InRange(count, 1, LogReader.MaxStreamsPerCall));
         Assert.Contains(100, logs.StreamNameCounts);
         Assert.Contains(50, logs.StreamNameCounts);
+    }
+
+    /// <summary>
+    /// 20,000 events over 4 streams: event j is in stream j % 4 at base + j / 3 ms, so each timestamp is shared by 3 events
+    /// of different streams. Named in reverse, the streams' order decides ties: the expected order is by timestamp, then
+    /// descending stream.
+    /// </summary>
+    private async Task<string> FourStreams()
+    {
+        await FourGate.WaitAsync();
+        try
+        {
+            if (_fourStreams is not null) return _fourStreams;
+            var group = "/logs/" + LocalAws.UniqueName("four");
+            await Tools.Python(_aws.Endpoint, $@"
+import boto3, os, time
+c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
+base = int(time.time() * 1000) - 600000
+c.create_log_group(logGroupName='{group}')
+for i in range(4):
+    c.create_log_stream(logGroupName='{group}', logStreamName='stream-%d' % i)
+    c.put_log_events(logGroupName='{group}', logStreamName='stream-%d' % i,
+        logEvents=[{{'timestamp': base + j // 3, 'message': 'e%d' % j}} for j in range(i, {FourCount}, 4)])
+");
+            return _fourStreams = group;
+        }
+        finally
+        {
+            FourGate.Release();
+        }
+    }
+
+    private const int FourCount = 20_000;
+    private static readonly SemaphoreSlim FourGate = new(1, 1);
+    private static string? _fourStreams;
+    private static readonly string[] FourNames = { "stream-3", "stream-2", "stream-1", "stream-0" };
+
+    [Fact]
+    public async Task A_few_named_streams_are_read_with_GetLogEvents_and_merged_in_time_order_once()
+    {
+        var group = await FourStreams();
+        var logs = Client();
+        var events = await Read(new LogReader(logs), new LogQuery { LogGroupName = group, LogStreamNames = FourNames, PageSize = 250 });
+
+        var expected = Enumerable.Range(0, FourCount).OrderBy(j => j / 3).ThenByDescending(j => j % 4).Select(j => $"e{j}");
+        Assert.Equal(expected, events.Select(e => e.Message));
+        Assert.All(events.Zip(events.Skip(1)), pair => Assert.True(pair.First.Timestamp <= pair.Second.Timestamp));
+        Assert.All(events, e => Assert.Equal($"stream-{int.Parse(e.Message![1..]) % 4}", e.LogStreamName));
+        Assert.True(logs.Calls("GetLogEvents") >= 4 * 20, $"{logs.Calls("GetLogEvents")} pages");
+        Assert.Equal(0, logs.Calls("FilterLogEvents"));
+    }
+
+    [Fact]
+    public async Task More_than_eight_named_streams_are_read_with_FilterLogEvents()
+    {
+        var group = "/logs/" + LocalAws.UniqueName("nine");
+        await WireContractTests.SeedLogs(_aws.Endpoint, group, streams: LogReader.MaxDirectStreams + 1, events: 3);
+        var names = Enumerable.Range(0, LogReader.MaxDirectStreams + 1).Select(i => $"stream-{i}").ToArray();
+        foreach (var (streams, direct) in new[] { (names[..^1], true), (names, false) })
+        {
+            var logs = Client();
+            var events = await Read(new LogReader(logs), new LogQuery { LogGroupName = group, LogStreamNames = streams });
+            Assert.Equal(streams.Length * 3, events.Count);
+            Assert.Equal(direct, logs.Calls("GetLogEvents") > 0);
+            Assert.Equal(direct, logs.Calls("FilterLogEvents") == 0);
+        }
+    }
+
+    [Fact]
+    public async Task A_writer_that_has_enough_ends_the_reading_of_named_streams_leaving_no_prefetch_behind()
+    {
+        var group = await FourStreams();
+        var logs = Client();
+        var query = new LogQuery { LogGroupName = group, LogStreamNames = FourNames, PageSize = 250 };
+        Assert.Single(await Read(new LogReader(logs), query, stopAfter: 1));
+        Assert.Equal(4, logs.Calls("GetLogEvents")); // the first page of each stream, needed to know which event is first
+
+        // Past half of each first page (150 of 250 events each), every stream prefetches its second page, which fails here;
+        // the stop abandons those prefetches, and their failures must be observed, not thrown at the finalizer.
+        var marker = "prefetch-" + Guid.NewGuid().ToString("N");
+        var unobserved = new ConcurrentQueue<Exception>();
+        void Watch(object? sender, UnobservedTaskExceptionEventArgs args)
+        {
+            if (args.Exception.Flatten().InnerExceptions.Any(e => e.Message == marker)) unobserved.Enqueue(args.Exception);
+        }
+        TaskScheduler.UnobservedTaskException += Watch;
+        try
+        {
+            logs = Client();
+            var failed = 0;
+            logs.BeforeGet = async (request, _) =>
+            {
+                await Task.Yield();
+                if (request.NextToken is null) return;
+                Interlocked.Increment(ref failed);
+                throw new InvalidOperationException(marker);
+            };
+            Assert.Equal(600, (await Read(new LogReader(logs), query, stopAfter: 600)).Count);
+            Assert.Equal(8, logs.Calls("GetLogEvents"));
+            await Until(() => Volatile.Read(ref failed) == 4, CancellationToken.None);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            Assert.Empty(unobserved);
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Watch;
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_a_read_waiting_on_slow_pages_ends_it_within_a_second()
+    {
+        var group = await FourStreams();
+        var logs = Client();
+        var slow = 0;
+        logs.BeforeGet = (request, cancel) =>
+        {
+            if (request.NextToken is null) return Task.CompletedTask;
+            Interlocked.Increment(ref slow);
+            return Task.Delay(Timeout.Infinite, cancel); // AWS never answers the second pages
+        };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var written = 0;
+        var reading = new LogReader(logs).ReadAsync(new LogQuery { LogGroupName = group, LogStreamNames = FourNames, PageSize = 250 },
+            _ => { Interlocked.Increment(ref written); return true; }, cancel.Token);
+        await Until(() => Volatile.Read(ref slow) == 4, cancel.Token); // every stream's second page is asked for and hangs
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.InRange(written, 1, 4 * 250);
     }
 
     [Fact]
@@ -279,16 +414,18 @@ c.put_log_events(logGroupName='{group}', logStreamName='stream-1', logEvents=[{{
         private readonly ConcurrentDictionary<string, int> _calls = new();
         public readonly ConcurrentBag<int> StreamNameCounts = new();
         public int ThrottleFilterCalls;
+        public Func<GetLogEventsRequest, CancellationToken, Task>? BeforeGet; // runs before each GetLogEvents: a slow or failing AWS
         public int Throttled;
 
         public Counting(ILogsClient inner) => _inner = inner;
 
         public int Calls(string? operation = null) => operation is null ? _calls.Values.Sum() : _calls.GetValueOrDefault(operation);
 
-        public Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
+        public async Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
         {
             _calls.AddOrUpdate("GetLogEvents", 1, (_, n) => n + 1);
-            return _inner.GetLogEventsAsync(request, cancel);
+            if (BeforeGet is { } before) await before(request, cancel);
+            return await _inner.GetLogEventsAsync(request, cancel);
         }
 
         public Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancel)
