@@ -35,11 +35,12 @@ function Compare-Tool {
     Runs each tool $Runs times (or $RunsOf[tool]), alternating, each run a new process; medians per tool, and each
     tool's cold wall time over the first tool's (AwsGuard's). Warm figures appear for tools that report them.
     #>
-    param([System.Collections.Specialized.OrderedDictionary] $Tools, [int] $Runs = 3, [hashtable] $RunsOf = @{})
+    param([System.Collections.Specialized.OrderedDictionary] $Tools, [int] $Runs = 3, [hashtable] $RunsOf = @{}, [switch] $NoWarmUp)
     $samples = @{}
     foreach ($name in $Tools.Keys) {
-        # A warm-up run (disk cache, .pyc, the server's first requests) for every tool measured more than once.
-        if (-not $RunsOf.ContainsKey($name) -or $RunsOf[$name] -gt 1) { $null = Invoke-Measured $Tools[$name] }
+        # A warm-up run (disk cache, .pyc, the server's first requests) for every tool measured more than once, unless
+        # the workload is long enough for that not to matter (-NoWarmUp).
+        if (-not $NoWarmUp -and (-not $RunsOf.ContainsKey($name) -or $RunsOf[$name] -gt 1)) { $null = Invoke-Measured $Tools[$name] }
         $samples[$name] = [Collections.Generic.List[object]]::new()
     }
     $most = [math]::Max($Runs, ($RunsOf.Values + 0 | Measure-Object -Maximum).Maximum)

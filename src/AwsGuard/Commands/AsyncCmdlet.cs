@@ -40,8 +40,8 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected sealed override void EndProcessing() => Run(EndProcessingAsync);
     protected override void StopProcessing() => _stopping.Cancel();
 
-    public new void WriteObject(object? sendToPipeline) => OnPipeline(() => base.WriteObject(sendToPipeline));
-    public new void WriteObject(object? sendToPipeline, bool enumerateCollection) => OnPipeline(() => base.WriteObject(sendToPipeline, enumerateCollection));
+    public new void WriteObject(object? sendToPipeline) => Post(() => base.WriteObject(sendToPipeline));
+    public new void WriteObject(object? sendToPipeline, bool enumerateCollection) => Post(() => base.WriteObject(sendToPipeline, enumerateCollection));
     public new void WriteError(ErrorRecord errorRecord) => OnPipeline(() => base.WriteError(errorRecord));
     public new void WriteWarning(string text) => OnPipeline(() => base.WriteWarning(text));
     public new void WriteVerbose(string text)
@@ -119,6 +119,17 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             : LanguagePrimitives.ConvertTo<ActionPreference>(GetVariableValue(preference) ?? ActionPreference.SilentlyContinue) != ActionPreference.SilentlyContinue;
 
     private void OnPipeline(Action write) => OnPipeline(() => { write(); return true; });
+
+    /// <summary>
+    /// Queues a write for the pipeline thread without waiting for it: output flows at the pipeline's pace (the queue is
+    /// bounded) without a round trip per object. A write that fails there (the pipeline downstream stopped) ends the
+    /// pipeline thread's loop, which cancels the work.
+    /// </summary>
+    private void Post(Action write)
+    {
+        if (_inWork.Value) _pending.Add(write, CancelToken);
+        else write();
+    }
 
     /// <summary>Runs <paramref name="call"/> on the pipeline thread (session state, bound parameters) and returns its answer.</summary>
     protected T OnPipeline<T>(Func<T> call)
