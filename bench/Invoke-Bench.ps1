@@ -9,14 +9,6 @@ param([string[]] $Workload = '*')
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot -Parent
 
-$sections = foreach ($script in Get-ChildItem $PSScriptRoot -Filter *.Bench.ps1 | Where-Object { $name = $_.Name -replace '\.Bench\.ps1$'; $Workload | Where-Object { $name -like $_ } }) {
-    Write-Host "Running $($script.Name)..."
-    $section = (& $script.FullName) -join "`n"
-    Write-Host $section # shown as soon as it is measured
-    $section
-    ''
-}
-
 $versions = @(
     "AwsGuard $((Import-PowerShellDataFile (Join-Path $root 'out/AwsGuard/AwsGuard.psd1')).ModuleVersion)",
     "PowerShell $($PSVersionTable.PSVersion)",
@@ -25,13 +17,22 @@ $versions = @(
     "moto $(& python3 -c 'import moto; print(moto.__version__)')"
 ) -join ', '
 $memory = [math]::Round([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D') / 1MB, 1)
-$report = @(
+$header = @(
     '# Benchmarks'
     ''
     "Measured $(Get-Date -Format 'yyyy-MM-dd') on $([Environment]::ProcessorCount) cores and $memory GiB, Linux; $versions."
     'Reproduce: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench` (or `-Workload Scan` etc. through bench/Invoke-Bench.ps1).'
-    'Wall and CPU are medians; CPU is the client process tree''s own user + sys time (bench/measure.py); VsAwsGuard is the tool''s wall time over AwsGuard''s.'
+    'All figures are medians. WallS and CpuS are cold: a new process doing the work once, its start and imports included (PowerShell''s and the module''s for AwsGuard, Python''s for the peers).'
+    'WarmWallS and WarmCpuS: the same work repeated in that process (bench/warm.py). CPU is the client''s own user + sys time, from getrusage (bench/measure.py); the server''s is in no figure.'
+    'PeakMiB is the client process''s peak resident set; VsAwsGuard is the tool''s cold wall time over AwsGuard''s. moto runs on the same 2 cores, so client CPU slows the server too.'
     ''
-) + $sections
-$report -join "`n" | Set-Content (Join-Path $root 'docs/benchmarks.md')
-$report -join "`n"
+)
+$sections = [Collections.Generic.List[string]]::new()
+foreach ($script in Get-ChildItem $PSScriptRoot -Filter *.Bench.ps1 | Where-Object { $name = $_.Name -replace '\.Bench\.ps1$'; $Workload | Where-Object { $name -like $_ } }) {
+    Write-Host "Running $($script.Name)..."
+    $section = (& $script.FullName) -join "`n"
+    Write-Host $section
+    $sections.Add($section + "`n")
+    # Written after each workload, so that what is measured is kept even if a later one fails.
+    ($header + $sections) -join "`n" | Set-Content (Join-Path $root 'docs/benchmarks.md')
+}
