@@ -3,9 +3,11 @@
     Runs the benchmark workloads (bench/*.Bench.ps1), each against its own local server, and writes docs/benchmarks.md.
     Started by ./build.ps1 -Task Bench after a build; not part of Test.
 .PARAMETER Workload
-    Names of workloads to run (Scan, Import, ...); all by default.
+    Names of workloads to run (Copy, Import, Logs, Scan); all by default.
+.PARAMETER Settings
+    Parameters for the workloads, each given to those that take it, e.g. @{ LargeSize = 256MB; Runs = 2 }; shown in the report.
 #>
-param([string[]] $Workload = '*')
+param([string[]] $Workload = '*', [hashtable] $Settings = @{})
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot -Parent
 
@@ -22,6 +24,7 @@ $header = @(
     ''
     "Measured $(Get-Date -Format 'yyyy-MM-dd') on $([Environment]::ProcessorCount) cores and $memory GiB, Linux; $versions."
     'Reproduce: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench` (or `-Workload Scan` etc. through bench/Invoke-Bench.ps1).'
+    $(if ($Settings.Count) { "This run's settings, other than the workloads' defaults: $(($Settings.GetEnumerator() | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ', ')." })
     'All figures are medians. WallS and CpuS are cold: a new process doing the work once, its start and imports included (PowerShell''s and the module''s for AwsGuard, Python''s for the peers).'
     'WarmWallS and WarmCpuS: the same work repeated in that process (bench/warm.py). CPU is the client''s own user + sys time, from getrusage (bench/measure.py); the server''s is in no figure.'
     'PeakMiB is the client process''s peak resident set; VsAwsGuard is the tool''s cold wall time over AwsGuard''s. moto runs on the same 2 cores, so client CPU slows the server too.'
@@ -30,7 +33,9 @@ $header = @(
 $sections = [Collections.Generic.List[string]]::new()
 foreach ($script in Get-ChildItem $PSScriptRoot -Filter *.Bench.ps1 | Where-Object { $name = $_.Name -replace '\.Bench\.ps1$'; $Workload | Where-Object { $name -like $_ } }) {
     Write-Host "Running $($script.Name)..."
-    $section = (& $script.FullName) -join "`n"
+    $parameters = @{}
+    foreach ($name in $Settings.Keys) { if ((Get-Command $script.FullName).Parameters.ContainsKey($name)) { $parameters[$name] = $Settings[$name] } }
+    $section = (& $script.FullName @parameters) -join "`n"
     Write-Host $section
     $sections.Add($section + "`n")
     # Written after each workload, so that what is measured is kept even if a later one fails.
