@@ -72,11 +72,11 @@ function Compare-Tool {
 function Invoke-Ceiling {
     <#
     The local server's own ceiling for a workload: the same HTTP requests, unsigned (moto does not check signatures),
-    sent by curl (C, next to no CPU of its own) $Parallel at a time. Each request is a hashtable: Path, and Service
-    (s3 by default), Method, Body (text), File (to upload) and Headers as needed. After one warm-up pass (moto's
-    first requests of a kind are slower), the median of $Runs passes.
+    sent by curl (C, next to no CPU of its own) $Parallel at a time, at each of the given levels. Each request is a
+    hashtable: Path, and Service (s3 by default), Method, Body (text), File (to upload) and Headers as needed. After one
+    warm-up pass (moto's first requests of a kind are slower), the median of $Runs passes per level; the best level wins.
     #>
-    param([string] $Url, [hashtable[]] $Requests, [int] $Parallel = 32, [int] $Runs = 3)
+    param([string] $Url, [hashtable[]] $Requests, [int[]] $Parallel = @(8, 16, 32), [int] $Runs = 2)
     $config = New-TemporaryFile
     try {
         $blocks = foreach ($request in $Requests) {
@@ -90,10 +90,13 @@ function Invoke-Ceiling {
             $lines -join "`n"
         }
         Set-Content $config ($blocks -join "`nnext`n")
-        $curl = @('curl', '--no-progress-meter', '--parallel', '--parallel-immediate', '--parallel-max', $Parallel, '--config', $config.FullName)
-        $null = Invoke-Measured $curl
-        $passes = foreach ($i in 1..$Runs) { Invoke-Measured $curl }
-        [pscustomobject]@{ Wall = Get-Median $passes.wall; Cpu = Get-Median $passes.cpu; Requests = $Requests.Count; Parallel = $Parallel }
+        $levels = foreach ($level in $Parallel) {
+            $curl = @('curl', '--no-progress-meter', '--parallel', '--parallel-immediate', '--parallel-max', $level, '--config', $config.FullName)
+            $null = Invoke-Measured $curl
+            $passes = foreach ($i in 1..$Runs) { Invoke-Measured $curl }
+            [pscustomobject]@{ Wall = Get-Median $passes.wall; Cpu = Get-Median $passes.cpu; Requests = $Requests.Count; Parallel = $level }
+        }
+        $levels | Sort-Object Wall | Select-Object -First 1
     }
     finally { Remove-Item $config }
 }

@@ -28,16 +28,22 @@ $header = @(
     'All figures are medians. WallS and CpuS are cold: a new process doing the work once, its start and imports included (PowerShell''s and the module''s for AwsGuard, Python''s for the peers).'
     'WarmWallS and WarmCpuS: the same work repeated in that process (bench/warm.py). CPU is the client''s own user + sys time, from getrusage (bench/measure.py); the server''s is in no figure.'
     'PeakMiB is the client process''s peak resident set; VsAwsGuard is the tool''s cold wall time over AwsGuard''s. moto runs on the same 2 cores, so client CPU slows the server too.'
+    'Where the time and CPU go, what was fixed and what limits the rest: [performance.md](performance.md).'
     ''
 )
-$sections = [Collections.Generic.List[string]]::new()
+# The report keeps the sections of workloads not run this time (## 1. to ## 4.), so one workload can be measured again alone.
+$report = Join-Path $root 'docs/benchmarks.md'
+$sections = [ordered]@{}
+if (Test-Path $report) {
+    foreach ($old in ((Get-Content $report -Raw) -split '(?m)^(?=## \d)' | Select-Object -Skip 1)) { $sections[$old.Substring(0, 5)] = $old.TrimEnd() + "`n" }
+}
 foreach ($script in Get-ChildItem $PSScriptRoot -Filter *.Bench.ps1 | Where-Object { $name = $_.Name -replace '\.Bench\.ps1$'; $Workload | Where-Object { $name -like $_ } }) {
     Write-Host "Running $($script.Name)..."
     $parameters = @{}
     foreach ($name in $Settings.Keys) { if ((Get-Command $script.FullName).Parameters.ContainsKey($name)) { $parameters[$name] = $Settings[$name] } }
     $section = (& $script.FullName @parameters) -join "`n"
     Write-Host $section
-    $sections.Add($section + "`n")
+    $sections[$section.Substring(0, 5)] = $section + "`n"
     # Written after each workload, so that what is measured is kept even if a later one fails.
-    ($header + $sections) -join "`n" | Set-Content (Join-Path $root 'docs/benchmarks.md')
+    ($header + ($sections.Keys | Sort-Object | ForEach-Object { $sections[$_] })) -join "`n" | Set-Content $report
 }

@@ -19,8 +19,7 @@ namespace AwsGuard.Engine.Tests.Logs;
 public sealed class LogReaderTests
 {
     private const int BigCount = 25_000;
-    private static readonly SemaphoreSlim BigGate = new(1, 1);
-    private static string? _bigGroup;
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Seeded = new();
     private readonly LocalAws _aws;
 
     public LogReaderTests(LocalAws aws) => _aws = aws;
@@ -29,32 +28,31 @@ public sealed class LogReaderTests
     /// 25,000 events over 3 streams ("s{i}-e{j}"; timestamps distinct, stream i at base + 3j + i, so the whole group has one
     /// true time order), seeded once for the tests that read them.
     /// </summary>
-    private async Task<string> BigGroup()
+    private Task<string> BigGroup() => SeededGroup("big", $@"
+for i in range(3):
+    c.create_log_stream(logGroupName=group, logStreamName='stream-%d' % i)
+    js = [j for j in range({BigCount}) if j % 3 == i]
+    for k in range(0, len(js), 5000):
+        c.put_log_events(logGroupName=group, logStreamName='stream-%d' % i,
+            logEvents=[{{'timestamp': base + j, 'message': 's%d-e%d' % (i, j // 3)}} for j in js[k:k + 5000]])
+");
+
+    /// <summary>
+    /// A log group seeded once for all the tests that read it: <paramref name="seed"/> is Python run with a logs client
+    /// <c>c</c>, the new group's name in <c>group</c> and <c>base</c>, a timestamp ten minutes ago.
+    /// </summary>
+    private Task<string> SeededGroup(string kind, string seed) => Seeded.GetOrAdd(kind, _ => new Lazy<Task<string>>(async () =>
     {
-        await BigGate.WaitAsync();
-        try
-        {
-            if (_bigGroup is not null) return _bigGroup;
-            var group = "/logs/" + LocalAws.UniqueName("big");
-            await Tools.Python(_aws.Endpoint, $@"
+        var group = "/logs/" + LocalAws.UniqueName(kind);
+        await Tools.Python(_aws.Endpoint, $@"
 import boto3, os, time
 c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
 base = int(time.time() * 1000) - 600000
-c.create_log_group(logGroupName='{group}')
-for i in range(3):
-    c.create_log_stream(logGroupName='{group}', logStreamName='stream-%d' % i)
-    js = [j for j in range({BigCount}) if j % 3 == i]
-    for k in range(0, len(js), 5000):
-        c.put_log_events(logGroupName='{group}', logStreamName='stream-%d' % i,
-            logEvents=[{{'timestamp': base + j, 'message': 's%d-e%d' % (i, j // 3)}} for j in js[k:k + 5000]])
-");
-            return _bigGroup = group;
-        }
-        finally
-        {
-            BigGate.Release();
-        }
-    }
+group = '{group}'
+c.create_log_group(logGroupName=group)
+{seed}");
+        return group;
+    })).Value;
 
     private static IEnumerable<string> Expected(int stream) => Enumerable.Range(0, BigCount).Where(j => j % 3 == stream).Select(j => $"s{stream}-e{j / 3}");
 
@@ -183,34 +181,14 @@ for i in range(150):
     /// of different streams. Named in reverse, the streams' order decides ties: the expected order is by timestamp, then
     /// descending stream.
     /// </summary>
-    private async Task<string> FourStreams()
-    {
-        await FourGate.WaitAsync();
-        try
-        {
-            if (_fourStreams is not null) return _fourStreams;
-            var group = "/logs/" + LocalAws.UniqueName("four");
-            await Tools.Python(_aws.Endpoint, $@"
-import boto3, os, time
-c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
-base = int(time.time() * 1000) - 600000
-c.create_log_group(logGroupName='{group}')
+    private Task<string> FourStreams() => SeededGroup("four", $@"
 for i in range(4):
-    c.create_log_stream(logGroupName='{group}', logStreamName='stream-%d' % i)
-    c.put_log_events(logGroupName='{group}', logStreamName='stream-%d' % i,
+    c.create_log_stream(logGroupName=group, logStreamName='stream-%d' % i)
+    c.put_log_events(logGroupName=group, logStreamName='stream-%d' % i,
         logEvents=[{{'timestamp': base + j // 3, 'message': 'e%d' % j}} for j in range(i, {FourCount}, 4)])
 ");
-            return _fourStreams = group;
-        }
-        finally
-        {
-            FourGate.Release();
-        }
-    }
 
     private const int FourCount = 20_000;
-    private static readonly SemaphoreSlim FourGate = new(1, 1);
-    private static string? _fourStreams;
     private static readonly string[] FourNames = { "stream-3", "stream-2", "stream-1", "stream-0" };
 
     [Fact]
