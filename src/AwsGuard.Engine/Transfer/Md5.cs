@@ -38,17 +38,8 @@ internal static class Md5
     public static async Task<byte[]> OfRangeAsync(string path, long offset, long length, CancellationToken cancel)
     {
         using var md5 = MD5.Create();
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        file.Position = offset;
-        var buffer = new byte[Math.Min(81920, Math.Max(length, 1))];
-        for (var left = length; left > 0;)
-        {
-            var read = await file.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), cancel).ConfigureAwait(false);
-            if (read == 0) throw new IOException($"{path} is shorter than expected: it changed during the copy.");
-            md5.TransformBlock(buffer, 0, read, null, 0);
-            left -= read;
-        }
-        md5.TransformFinalBlock(buffer, 0, 0);
+        await FileRange.ReadAsync(path, offset, length, (buffer, count) => md5.TransformBlock(buffer, 0, count, null, 0), cancel).ConfigureAwait(false);
+        md5.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
         return md5.Hash!;
     }
 

@@ -66,11 +66,12 @@ public sealed class CopyTests : IDisposable
         {
             var up = Assert.Single(await CopyAllAsync(_s3, options, file, $"s3://{bucket}/big.bin"));
             Assert.EndsWith("-13", up.ETag);
-            Assert.Equal("md5:" + up.ETag, up.Checksum); // S3's ETag equals the MD5 of the parts' MD5s computed here
+            Assert.Matches("^sha256:[A-Za-z0-9+/]{43}=-13$", up.Checksum); // S3's composite equals the one computed here
 
             var back = Path.Combine(_temp, "back", "big.bin");
             var down = Assert.Single(await CopyAllAsync(_s3, new CopyOptions { PartSize = 8 * CopyOptions.MiB }, $"s3://{bucket}/big.bin", back));
-            Assert.Equal(up.Checksum, down.Checksum); // ranges aligned with the 16 MB parts, whatever -PartSize says
+            // Ranges aligned with the 16 MB parts, whatever -PartSize says: S3's ETag equals the MD5 of the parts' MD5s computed here.
+            Assert.Equal("md5:" + up.ETag, down.Checksum);
             Assert.Equal(Sha256(file), Sha256(back));
             Assert.Single(Directory.GetFiles(Path.GetDirectoryName(back)!, "*", SearchOption.AllDirectories));
         }
@@ -78,6 +79,37 @@ public sealed class CopyTests : IDisposable
         {
             Directory.Delete(Path.GetDirectoryName(file)!, true); // 400 MB on disk: free it before the next test
         }
+    }
+
+    [Fact]
+    public async Task Multipart_uploads_send_each_parts_sha256_and_check_the_composite_S3_keeps()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("parts"), "parts.bin");
+        Write(file, 11 * 1024 * 1024, 3);
+        var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
+        using var recorder = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0 })
+        {
+            OnRequest = (method, target, headers) => seen.Enqueue((method, target, headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value))),
+        };
+        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
+
+        var result = Assert.Single(await CopyAllAsync(client, new CopyOptions { PartSize = CopyOptions.MinPartSize }, file, $"s3://{bucket}/parts.bin"));
+
+        var content = File.ReadAllBytes(file);
+        var partHashes = Enumerable.Range(0, 3).Select(i => SHA256.HashData(content.AsSpan(i * 5 * 1024 * 1024, Math.Min(5 * 1024 * 1024, content.Length - i * 5 * 1024 * 1024)))).ToList();
+        Assert.Equal("SHA256", Assert.Single(seen, r => r.Method == "POST" && r.Target.Contains("uploads")).Headers["x-amz-checksum-algorithm"]);
+        var sent = seen.Where(r => r.Method == "PUT" && r.Target.Contains("partNumber="))
+            .OrderBy(r => int.Parse(r.Target.Split("partNumber=")[1].Split('&')[0])).Select(r => r.Headers["x-amz-checksum-sha256"]);
+        Assert.Equal(partHashes.Select(Convert.ToBase64String), sent);
+        var stored = await _s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = bucket, Key = "parts.bin", ObjectAttributes = new List<ObjectAttributes> { ObjectAttributes.Checksum },
+        });
+        var composite = Convert.ToBase64String(SHA256.HashData(partHashes.SelectMany(h => h).ToArray()));
+        Assert.StartsWith(composite, stored.Checksum.ChecksumSHA256);
+        Assert.Equal($"sha256:{composite}-3", result.Checksum);
+        Assert.DoesNotContain(seen, r => r.Headers.ContainsKey("content-md5") && r.Target.Contains("partNumber=")); // the checksum guards each part
     }
 
     [Fact]
