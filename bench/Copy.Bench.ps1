@@ -78,7 +78,7 @@ function Format-Ratio([string] $Case, [string] $Target) {
 
 "## 3. Copies, each direction"
 ''
-"Random content; the small files in 20 folders. Wall and Cpu: a new process per run (PowerShell's start and the import in AwsGuard's figures, Python's in the CLI's); Warm: the same copy again in that process. A download starts from an empty folder."
+"Random content; the small files in 20 folders. Wall and Cpu: a new process per run (PowerShell's start and the import in AwsGuard's figures, Python's in the CLI's); Warm: the third copy in that process. A download starts from an empty folder."
 ''
 ConvertTo-MarkdownTable ($rows | Select-Object Case, Tool, Runs, WallS, CpuS, WarmWallS, WarmCpuS, PeakMiB)
 ''

@@ -26,7 +26,7 @@ $header = @(
     'Reproduce: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench` (or `-Workload Scan` etc. through bench/Invoke-Bench.ps1).'
     $(if ($Settings.Count) { "This run's settings, other than the workloads' defaults: $(($Settings.GetEnumerator() | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ', ')." })
     'All figures are medians. WallS and CpuS are cold: a new process doing the work once, its start and imports included (PowerShell''s and the module''s for AwsGuard, Python''s for the peers).'
-    'WarmWallS and WarmCpuS: the same work repeated in that process (bench/warm.py). CPU is the client''s own user + sys time, from getrusage (bench/measure.py); the server''s is in no figure.'
+    'WarmWallS and WarmCpuS: the work''s third run in that process, after two (bench/warm.py): the steady state, once .NET has recompiled the hot code. CPU is the client''s own user + sys time, from getrusage (bench/measure.py); the server''s is in no figure.'
     'PeakMiB is the client process''s peak resident set; VsAwsGuard is the tool''s cold wall time over AwsGuard''s. moto runs on the same 2 cores, so client CPU slows the server too.'
     'Where the time and CPU go, what was fixed and what limits the rest: [performance.md](performance.md).'
     ''

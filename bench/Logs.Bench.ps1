@@ -67,7 +67,7 @@ $guard, $boto = $rows[0], $rows[1]
 ''
 "Events interleaved in time across the streams, ~100 bytes each (bench/seed_logs.py). AwsGuard: ``Get-CwLogEvent $group -LogStreamName $($streams -join ',')``"
 '(GetLogEvents per stream, merged in time order); the peers: FilterLogEvents over the same streams, which moto answers by rebuilding and sorting every event of the group on every page.'
-"Wall and Cpu: a new process per run; Warm: the same read again in that process. Every tool's count of events is checked."
+"Wall and Cpu: a new process per run; Warm: the third read in that process. Every tool's count of events is checked."
 ''
 ConvertTo-MarkdownTable $rows
 ''

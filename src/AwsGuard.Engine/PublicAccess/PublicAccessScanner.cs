@@ -29,7 +29,7 @@ public sealed class ListedBucket
 /// Reads what decides whether a bucket is public and hands it to <see cref="ExposureDecision"/>. Safe to share across
 /// concurrent <see cref="EvaluateAsync(string, string, CancellationToken)"/> calls; the account-level Block Public Access
 /// is fetched once per scanner (one scanner per scan and account).
-/// Calls per bucket: GetBucketLocation (skipped when ListBuckets gave the region), then together GetPublicAccessBlock,
+/// Calls per bucket: GetBucketLocation (skipped when the listing placed the bucket), then together GetPublicAccessBlock,
 /// GetBucketOwnershipControls, GetBucketAcl and GetBucketPolicy; GetBucketPolicyStatus only when a policy exists (without a
 /// policy it cannot be public); GetObjectAcl when a key is asked for. So 5 for a bucket named without a policy, 6 with one,
 /// one fewer for a listed bucket whose region ListBuckets gave. The ACL is read even when IgnorePublicAcls or BucketOwnerEnforced
@@ -82,8 +82,31 @@ public sealed class PublicAccessScanner
     public static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>
         _ => Task.FromResult(account);
 
-    /// <summary>Every bucket of the account, page by page, handed to <paramref name="onBucket"/> as it arrives.</summary>
+    /// <summary>
+    /// Every bucket of the account, page by page, handed to <paramref name="onBucket"/> as it arrives, with its region.
+    /// S3 names each bucket's region in a paginated listing; where a store does not (moto), one listing filtered by the
+    /// home region places the buckets there, so only the others need GetBucketLocation.
+    /// </summary>
     public async Task ListBucketsAsync(Func<ListedBucket, Task> onBucket, CancellationToken cancel)
+    {
+        HashSet<string>? inHomeRegion = null;
+        await ListPagesAsync(null, async bucket =>
+        {
+            var region = string.IsNullOrEmpty(bucket.BucketRegion) ? null : bucket.BucketRegion;
+            if (region is null)
+            {
+                if (inHomeRegion is null)
+                {
+                    inHomeRegion = new HashSet<string>(StringComparer.Ordinal);
+                    await ListPagesAsync(_homeRegion, b => { inHomeRegion.Add(b.BucketName); return Task.CompletedTask; }, cancel).ConfigureAwait(false);
+                }
+                if (inHomeRegion.Contains(bucket.BucketName)) region = _homeRegion;
+            }
+            await onBucket(new ListedBucket(bucket.BucketName, region)).ConfigureAwait(false);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    private async Task ListPagesAsync(string? region, Func<S3Bucket, Task> onBucket, CancellationToken cancel)
     {
         var s3 = _clientForRegion(_homeRegion);
         string? token = null;
@@ -92,14 +115,14 @@ public sealed class PublicAccessScanner
             ListBucketsResponse page;
             try
             {
-                page = await s3.ListBucketsAsync(new ListBucketsRequest { MaxBuckets = 1000, ContinuationToken = token }, cancel).ConfigureAwait(false);
+                page = await s3.ListBucketsAsync(new ListBucketsRequest { MaxBuckets = 1000, BucketRegion = region, ContinuationToken = token }, cancel)
+                    .ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 throw AwsErrors.Explain(e, "ListBuckets");
             }
-            foreach (var bucket in page.Buckets ?? new List<S3Bucket>())
-                await onBucket(new ListedBucket(bucket.BucketName, string.IsNullOrEmpty(bucket.BucketRegion) ? null : bucket.BucketRegion)).ConfigureAwait(false);
+            foreach (var bucket in page.Buckets ?? new List<S3Bucket>()) await onBucket(bucket).ConfigureAwait(false);
             token = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
         } while (token is not null);
     }
