@@ -26,14 +26,24 @@ internal static class Json11Protocol
         return request;
     }
 
-    public static async Task<JsonElement> InvokeAsync(WireContext context, string service, string signingName, WireEndpoint endpoint,
-        string targetPrefix, string operation, Action<Utf8JsonWriter> writeBody, CancellationToken cancel)
+    /// <summary>The answer's JSON, copied out of the parsed document (default when the body is empty).</summary>
+    public static Task<JsonElement> InvokeAsync(WireContext context, string service, string signingName, WireEndpoint endpoint,
+        string targetPrefix, string operation, Action<Utf8JsonWriter> writeBody, CancellationToken cancel) =>
+        InvokeAsync(context, service, signingName, endpoint, targetPrefix, operation, writeBody,
+            root => root.ValueKind == JsonValueKind.Undefined ? root : root.Clone(), cancel);
+
+    /// <summary>
+    /// The answer, made by <paramref name="read"/> from the JSON while its document lives (default element when the body
+    /// is empty): no copy of a large answer, such as a page of 10,000 log events, is made to outlive the parse.
+    /// </summary>
+    public static async Task<T> InvokeAsync<T>(WireContext context, string service, string signingName, WireEndpoint endpoint,
+        string targetPrefix, string operation, Action<Utf8JsonWriter> writeBody, Func<JsonElement, T> read, CancellationToken cancel)
     {
         var request = CreateRequest(service, signingName, endpoint, targetPrefix, operation, Serialize(writeBody));
         var response = await context.Transport.SendAsync(request, context.Credentials, context.Retry, ParseError, cancel).ConfigureAwait(false);
-        if (response.Body.Length == 0) return default;
+        if (response.Body.Length == 0) return read(default);
         using var document = JsonDocument.Parse(response.Body);
-        return document.RootElement.Clone();
+        return read(document.RootElement);
     }
 
     public static byte[] Serialize(Action<Utf8JsonWriter> writeBody)

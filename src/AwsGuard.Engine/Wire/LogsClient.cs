@@ -38,7 +38,7 @@ public sealed class LogsClient : ILogsClient
     public async Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
     {
         JsonShape.Required(request.LogStreamName, "logStreamName", "GetLogEvents");
-        var r = await Call("GetLogEvents", w =>
+        return await Call("GetLogEvents", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
             w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
@@ -49,8 +49,7 @@ public sealed class LogsClient : ILogsClient
             w.Opt("limit", request.Limit);
             w.Opt("startFromHead", request.StartFromHead);
             w.Opt("unmask", request.Unmask);
-        }, cancel).ConfigureAwait(false);
-        return new GetLogEventsResponse
+        }, r => new GetLogEventsResponse
         {
             Events = r.Array("events").Select(e => new OutputLogEvent
             {
@@ -60,12 +59,12 @@ public sealed class LogsClient : ILogsClient
             }).ToList(),
             NextForwardToken = r.Str("nextForwardToken"),
             NextBackwardToken = r.Str("nextBackwardToken"),
-        };
+        }, cancel).ConfigureAwait(false);
     }
 
     public async Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancel)
     {
-        var r = await Call("FilterLogEvents", w =>
+        return await Call("FilterLogEvents", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
             w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
@@ -78,8 +77,7 @@ public sealed class LogsClient : ILogsClient
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
             w.Opt("unmask", request.Unmask);
-        }, cancel).ConfigureAwait(false);
-        return new FilterLogEventsResponse
+        }, r => new FilterLogEventsResponse
         {
             Events = r.Array("events").Select(e => new FilteredLogEvent
             {
@@ -95,12 +93,12 @@ public sealed class LogsClient : ILogsClient
                 SearchedCompletely = s.Bool("searchedCompletely"),
             }).ToList(),
             NextToken = r.Str("nextToken"),
-        };
+        }, cancel).ConfigureAwait(false);
     }
 
     public async Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancel)
     {
-        var r = await Call("DescribeLogStreams", w =>
+        return await Call("DescribeLogStreams", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
             w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
@@ -109,8 +107,7 @@ public sealed class LogsClient : ILogsClient
             w.Opt("descending", request.Descending);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
-        }, cancel).ConfigureAwait(false);
-        return new DescribeLogStreamsResponse
+        }, r => new DescribeLogStreamsResponse
         {
             LogStreams = r.Array("logStreams").Select(s => new LogStream
             {
@@ -123,12 +120,12 @@ public sealed class LogsClient : ILogsClient
                 StoredBytes = s.Long("storedBytes"),
             }).ToList(),
             NextToken = r.Str("nextToken"),
-        };
+        }, cancel).ConfigureAwait(false);
     }
 
     public async Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancel)
     {
-        var r = await Call("DescribeLogGroups", w =>
+        return await Call("DescribeLogGroups", w =>
         {
             w.Opt("accountIdentifiers", request.AccountIdentifiers);
             w.Opt("logGroupNamePrefix", request.LogGroupNamePrefix);
@@ -138,8 +135,7 @@ public sealed class LogsClient : ILogsClient
             w.Opt("includeLinkedAccounts", request.IncludeLinkedAccounts);
             w.Opt("logGroupClass", request.LogGroupClass);
             w.Opt("logGroupIdentifiers", request.LogGroupIdentifiers);
-        }, cancel).ConfigureAwait(false);
-        return new DescribeLogGroupsResponse
+        }, r => new DescribeLogGroupsResponse
         {
             LogGroups = r.Array("logGroups").Select(g => new LogGroup
             {
@@ -156,11 +152,11 @@ public sealed class LogsClient : ILogsClient
                 DeletionProtectionEnabled = g.Bool("deletionProtectionEnabled"),
             }).ToList(),
             NextToken = r.Str("nextToken"),
-        };
+        }, cancel).ConfigureAwait(false);
     }
 
-    private Task<JsonElement> Call(string operation, Action<Utf8JsonWriter> body, CancellationToken cancel) =>
-        Json11Protocol.InvokeAsync(_context, ServiceId, "logs", _endpoint, TargetPrefix, operation, body, cancel);
+    private Task<T> Call<T>(string operation, Action<Utf8JsonWriter> body, Func<JsonElement, T> read, CancellationToken cancel) =>
+        Json11Protocol.InvokeAsync(_context, ServiceId, "logs", _endpoint, TargetPrefix, operation, body, read, cancel);
 }
 
 public sealed class GetLogEventsRequest
