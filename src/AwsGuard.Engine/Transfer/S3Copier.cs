@@ -149,10 +149,10 @@ public sealed class S3Copier
             }.With(_o.CustomerKey), ct), cancel).ConfigureAwait(false);
             stored = head.ChecksumSHA256;
         }
-        if (string.IsNullOrEmpty(stored)) return new CopyResult { Bytes = size, ETag = Md5.Trim(done.ETag), Checksum = "size", Status = CopyStatus.Copied };
+        if (string.IsNullOrEmpty(stored)) return Copied(size, done.ETag, "size");
         // S3 writes the composite with its "-N", the SDK may hand it over without: the hash itself is what must match.
         if (stored!.Split('-')[0] != local.Split('-')[0]) throw Mismatch(item, "SHA-256 of the parts' SHA-256s", local, "checksum", stored);
-        return new CopyResult { Bytes = size, ETag = Md5.Trim(done.ETag), Checksum = "sha256:" + local, Status = CopyStatus.Copied };
+        return Copied(size, done.ETag, "sha256:" + local);
     }
 
     private async Task<CopyResult> DownloadAsync(CopyItem item, CancellationToken cancel)
@@ -278,7 +278,7 @@ public sealed class S3Copier
             }, cancel).ConfigureAwait(false)).ETag;
         }
         // S3 copies within itself and checks the data on its side; nothing crossed the network to check here.
-        return new CopyResult { Bytes = item.Size, ETag = Md5.Trim(eTag), Checksum = "server-side", Status = CopyStatus.Copied };
+        return Copied(item.Size, eTag, "server-side");
     }
 
     /// <summary>Create, the parts at once (bounded by the shared request limit), complete; abort on any failure.</summary>
@@ -380,8 +380,11 @@ public sealed class S3Copier
     {
         if (comparable && !string.Equals(Md5.Trim(eTag), md5, StringComparison.OrdinalIgnoreCase))
             throw Mismatch(item, "MD5", md5, "ETag", Md5.Trim(eTag));
-        return new CopyResult { Bytes = size, ETag = Md5.Trim(eTag), Checksum = md5 is null ? "size" : "md5:" + md5, Status = CopyStatus.Copied };
+        return Copied(size, eTag, md5 is null ? "size" : "md5:" + md5);
     }
+
+    private static CopyResult Copied(long size, string? eTag, string checksum) =>
+        new() { Bytes = size, ETag = Md5.Trim(eTag), Checksum = checksum, Status = CopyStatus.Copied };
 
     private static AwsGuardException Mismatch(CopyItem item, string localName, string? local, string remoteName, string? remote) =>
         new(ErrorKind.NotSpecified, "ChecksumMismatch",
