@@ -88,10 +88,7 @@ public sealed class CopyTests : IDisposable
         var file = Path.Combine(Folder("parts"), "parts.bin");
         Write(file, 11 * 1024 * 1024, 3);
         var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
-        using var recorder = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0 })
-        {
-            OnRequest = (method, target, headers) => seen.Enqueue((method, target, headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value))),
-        };
+        using var recorder = Recorder(seen);
         var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
 
         var result = Assert.Single(await CopyAllAsync(client, new CopyOptions { PartSize = CopyOptions.MinPartSize }, file, $"s3://{bucket}/parts.bin"));
@@ -194,10 +191,7 @@ public sealed class CopyTests : IDisposable
         var key = new SseCustomerKey(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
         var other = new SseCustomerKey(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
         var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
-        using var recorder = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0 })
-        {
-            OnRequest = (method, target, headers) => seen.Enqueue((method, target, headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value))),
-        };
+        using var recorder = Recorder(seen);
         var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
         var options = new CopyOptions { CustomerKey = key, PartSize = CopyOptions.MinPartSize };
 
@@ -304,6 +298,13 @@ public sealed class CopyTests : IDisposable
             file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
         }
     }
+
+    /// <summary>A proxy to moto that passes every request and records its method, target and headers (names in lower case).</summary>
+    private FaultProxy Recorder(ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)> seen) =>
+        new(_aws.Endpoint, new FaultPlan { FaultRate = 0 })
+        {
+            OnRequest = (method, target, headers) => seen.Enqueue((method, target, headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value))),
+        };
 
     private static string Sha256(string path)
     {
