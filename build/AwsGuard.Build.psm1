@@ -9,10 +9,10 @@ $Frameworks = 'net8.0', 'netstandard2.0'
 $DefaultContextAssemblies = 'AwsGuard.dll', 'AwsGuard.Contracts.dll'
 
 function Invoke-AwsGuardTask {
-    param([string] $Task, [string] $Configuration)
+    param([string] $Task, [string] $Configuration, [string] $Filter)
     switch ($Task) {
         'Build' { Build-Module $Configuration; return 0 }
-        'Test' { Build-Module $Configuration; New-ModulePackage; return (Invoke-Tests $Configuration) }
+        'Test' { Build-Module $Configuration; New-ModulePackage; return (Invoke-Tests $Configuration $Filter) }
         'Demo' { Build-Module $Configuration; return (Invoke-Demo) }
         'Package' { Build-Module $Configuration; New-ModulePackage; return 0 }
         'Bench' { Build-Module $Configuration; return (Invoke-Pwsh -File (Join-Path $Root 'bench/Invoke-Bench.ps1')) }
@@ -116,7 +116,8 @@ function Stop-LocalAws {
 }
 
 function Invoke-Tests {
-    param([string] $Configuration)
+    <# Every test, or with -Filter those xunit classes and Pester files whose names contain it. #>
+    param([string] $Configuration, [string] $Filter)
     $aws = Start-LocalAws
     $sgw = $null
     $env:AWSGUARD_MOTO_URL = $aws.Url
@@ -126,8 +127,8 @@ function Invoke-Tests {
         $sgw = Start-StorageGatewayDouble
         $env:AWSGUARD_SGW_URL = $sgw.Url
         $results = Join-Path $Root 'out/TestResults'
-        $xunit = Invoke-Xunit $Configuration $results
-        $pester = Invoke-PesterTests $results
+        $xunit = Invoke-Xunit $Configuration $results $Filter
+        $pester = Invoke-PesterTests $results $Filter
     }
     finally {
         Stop-LocalAws $aws
@@ -140,16 +141,18 @@ function Invoke-Tests {
     Write-Host "xunit:  $($xunit.Passed) passed, $($xunit.Failed) failed"
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     Write-Host "Total: $passed passed, $failed failed"
-    if ($xunit.Passed -eq 0 -or $pester.Passed -eq 0) { Write-Host 'A runner ran no test: that is a failure.'; return 1 }
+    $ranNothing = if ($Filter) { $passed + $failed -eq 0 } else { $xunit.Passed -eq 0 -or $pester.Passed -eq 0 }
+    if ($ranNothing) { Write-Host 'A runner ran no test: that is a failure.'; return 1 }
     return [int]($failed -gt 0 -or $xunit.ExitCode -ne 0 -or $pester.ExitCode -ne 0)
 }
 
 function Invoke-Xunit {
-    param([string] $Configuration, [string] $Results)
+    param([string] $Configuration, [string] $Results, [string] $Filter)
     $trx = Join-Path $Results 'xunit.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
+    $only = if ($Filter) { '--filter', "FullyQualifiedName~$Filter" } else { @() }
     & dotnet test (Join-Path $Root 'tests/AwsGuard.Engine.Tests/AwsGuard.Engine.Tests.csproj') -c $Configuration --nologo `
-        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $Results | Out-Host
+        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $Results @only | Out-Host
     $exit = $LASTEXITCODE
     $counters = if (Test-Path $trx) { ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters } else { $null }
     [pscustomobject]@{
@@ -160,15 +163,17 @@ function Invoke-Xunit {
 }
 
 function Invoke-PesterTests {
-    param([string] $Results)
+    param([string] $Results, [string] $Filter)
     $summary = Join-Path $Results 'pester.json'
     Remove-Item $summary -ErrorAction SilentlyContinue
     $packages = Restore-TestTools
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester." }
     $env:AWSGUARD_NUGET_PACKAGES = $packages # the coexistence tests load another AWSSDK from there
+    $files = Get-ChildItem (Join-Path $Root 'tests/Pester') -Filter "*$Filter*.Tests.ps1"
+    if (-not $files) { return [pscustomobject]@{ Passed = 0; Failed = 0; ExitCode = 0 } }
     $exit = Invoke-Pwsh -File (Join-Path $PSScriptRoot 'Invoke-PesterTests.ps1') -Arguments @(
-        '-PesterPath', $pester, '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
+        '-PesterPath', $pester, '-TestPath', ($files.FullName -join ','), '-SummaryPath', $summary)
     $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
     [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; ExitCode = $exit }
 }

@@ -3,7 +3,7 @@ param([string] $PesterPath, [string] $TestPath, [string] $SummaryPath)
 # The suites run with PowerShell's default preferences, as a user's session has them.
 Import-Module $PesterPath -Force -ErrorAction Stop
 $config = New-PesterConfiguration
-$config.Run.Path = $TestPath
+$config.Run.Path = $TestPath -split ',' # one or more files or folders
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
