@@ -62,6 +62,20 @@ Describe 'Get-PublicBucket' {
         $all.BucketName | Should -Contain $private
     }
 
+    It 'finds a legacy us-east-1 bucket (capitals, underscores) by name and by property, as the account scan does' {
+        $legacy = 'Legacy_' + (New-UniqueName 'Bucket')
+        $null = & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $legacy --acl public-read 2>&1
+        (Get-PublicBucket @local | Where-Object BucketName -EQ $legacy).Status | Should -Be 'Public'
+        (Get-PublicBucket $legacy @local).Status | Should -Be 'Public'
+        ([pscustomobject]@{ BucketName = $legacy } | Get-PublicBucket @local).Status | Should -Be 'Public'
+    }
+
+    It 'says which rules a refused bucket name breaks' {
+        Get-PublicBucket 'my bucket!' @local -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidBucketName,AwsGuard.Commands.GetPublicBucketCommand'
+        $failures[0].Exception.Message | Should -Match "it contains U\+0020, '!', and bucket names use only letters, digits, '\.', '-' and '_'"
+    }
+
     It 'stops AWS paging as soon as the pipeline has enough' {
         $first = @(Get-PublicBucket @local -IncludeNotPublic -ThrottleLimit 1 | Select-Object -First 1)
         $first.Count | Should -Be 1
