@@ -60,7 +60,7 @@ Show-Step 'Why is demo-invoices public? Its policy pins aws:SourceVpc only with 
 Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-List Source, Principal, Permissions, Detail | Out-Host
 
 Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
-'Not_A_Bucket', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
+'not a bucket!', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
 
 Show-Step 'The last 15 minutes of /demo/app as typed events (local times; the CLI prints epoch milliseconds)'
 Get-CwLogEvent /demo/app -StartTime 15m | Out-Host
@@ -106,7 +106,7 @@ $targetSecret = ConvertTo-SecureString 'DemoTarget-26' -AsPlainText -Force
 Show-Step 'Get-GatewayChap: every iSCSI target of the gateway, with CHAP set or not, mutual or not'
 Get-GatewayChap -GatewayArn $gateway.GatewayARN | Format-Table | Out-Host
 
-Show-Step 'Set-GatewayChap: what would change (-WhatIf sends nothing), then mutual CHAP on the finance target'
+Show-Step 'Set-GatewayChap: what would change (-WhatIf changes nothing), then mutual CHAP on the finance target'
 Set-GatewayChap -TargetArn $finance -InitiatorName $initiator -InitiatorSecret $initiatorSecret -TargetSecret $targetSecret -WhatIf
 Set-GatewayChap -TargetArn $finance -InitiatorName $initiator -InitiatorSecret $initiatorSecret -TargetSecret $targetSecret -Force -PassThru | Format-Table | Out-Host
 

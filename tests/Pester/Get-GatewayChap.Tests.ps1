@@ -66,4 +66,13 @@ Describe 'Get-GatewayChap' {
         foreach ($secret in 'AuditSecret-2', 'AuditTarget-2', 'AuditSecret-3') { $shown | Should -Not -Match $secret }
         ($result | Out-String) | Should -Match 'TargetName\s+Chap\s+Mutual\s+InitiatorName'
     }
+
+    It 'does nothing for an empty pipeline: <Case>' -TestCases @(
+        @{ Case = '@()'; Source = { @() } }
+        @{ Case = 'Where-Object filtering every gateway out'; Source = { [pscustomobject]@{ GatewayARN = $stored.GatewayARN } | Where-Object GatewayARN -Like 'none*' } }
+    ) {
+        $before = Get-DoubleRequestCount
+        @(& $Source | Get-GatewayChap @sgw -Region $region).Count | Should -Be 0
+        Get-DoubleRequestCount | Should -Be $before
+    }
 }

@@ -62,6 +62,33 @@ Describe 'Get-PublicBucket' {
         $all.BucketName | Should -Contain $private
     }
 
+    It 'does nothing for an empty pipeline: <Case>' -TestCases @(
+        @{ Case = '@()'; Source = { @() } }
+        @{ Case = 'Where-Object filtering every name out'; Source = { 'prod-a', 'prod-b' | Where-Object { $_ -like 'test-*' } } }
+        @{ Case = 'a log window without CloudTrail events'; Source = {
+                $group = New-UniqueName 'CloudTrail/Empty'
+                $null = & aws --endpoint-url $local.EndpointUrl logs create-log-group --log-group-name $group 2>&1
+                Get-CwLogEvent $group -StartTime 15m @local } }
+    ) {
+        $text = Get-AllStreams { & $Source | Get-PublicBucket @local -IncludeNotPublic -Verbose }
+        $text | Should -Not -Match 'AWS S3 '
+        @(& $Source | Get-PublicBucket @local -IncludeNotPublic).Count | Should -Be 0
+    }
+
+    It 'finds a legacy us-east-1 bucket (capitals, underscores) by name and by property, as the account scan does' {
+        $legacy = 'Legacy_' + (New-UniqueName 'Bucket')
+        $null = & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $legacy --acl public-read 2>&1
+        (Get-PublicBucket @local | Where-Object BucketName -EQ $legacy).Status | Should -Be 'Public'
+        (Get-PublicBucket $legacy @local).Status | Should -Be 'Public'
+        ([pscustomobject]@{ BucketName = $legacy } | Get-PublicBucket @local).Status | Should -Be 'Public'
+    }
+
+    It 'says which rules a refused bucket name breaks' {
+        Get-PublicBucket 'my bucket!' @local -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidBucketName,AwsGuard.Commands.GetPublicBucketCommand'
+        $failures[0].Exception.Message | Should -Match "it contains U\+0020, '!', and bucket names use only letters, digits, '\.', '-' and '_'"
+    }
+
     It 'stops AWS paging as soon as the pipeline has enough' {
         $first = @(Get-PublicBucket @local -IncludeNotPublic -ThrottleLimit 1 | Select-Object -First 1)
         $first.Count | Should -Be 1

@@ -24,8 +24,12 @@ function New-TestGateway {
 }
 
 function Get-DoubleRequestCount {
-    <# How many API calls the Storage Gateway double has answered so far: compare before and after. #>
-    (Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/requests").count
+    <# How many API calls (of -Operation alone, when given) the Storage Gateway double has answered so far: compare before and after. #>
+    param([string] $Operation)
+    $requests = Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/requests"
+    if (-not $Operation) { return $requests.count }
+    $counted = $requests.operations.PSObject.Properties[$Operation]
+    if ($counted) { $counted.Value } else { 0 }
 }
 
 function New-UniqueName([string] $Prefix) { "$Prefix$([guid]::NewGuid().ToString('N').Substring(0, 10))" }

@@ -51,18 +51,24 @@ public static class ChapRules
     public const int SecretMinBytes = 12;
     public const int SecretMaxBytes = 16;
 
+    // Each pattern ends in \z, not $: $ also matches before a final newline, as in a name read from a file.
     private const string Partition = "aws(?:-cn|-us-gov|-iso[a-z-]*|-eusc)?";
     private static readonly Regex TargetArnPattern = new(
-        $"^(arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)$",
+        $"^(arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)\\z",
         RegexOptions.CultureInvariant);
     private static readonly Regex GatewayArnPattern = new(
-        $"^arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+$",
+        $"^arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+\\z",
         RegexOptions.CultureInvariant);
-    private static readonly Regex IqnPattern = new("^[0-9a-z:.-]{1,255}$", RegexOptions.CultureInvariant);
+    private static readonly Regex IqnPattern = new("^[0-9a-z:.-]{1,255}\\z", RegexOptions.CultureInvariant);
 
-    public static ChapUpdate Check(string targetArn, string initiatorName, SecureString initiatorSecret, SecureString? targetSecret)
+    /// <param name="disableMutualChap">-DisableMutualChap: turning mutual CHAP off contradicts a target secret.</param>
+    public static ChapUpdate Check(string targetArn, string initiatorName, SecureString initiatorSecret, SecureString? targetSecret,
+        bool disableMutualChap = false)
     {
         var target = ParseTargetArn(targetArn);
+        if (disableMutualChap && targetSecret is not null)
+            throw Invalid("DisableMutualChapWithTargetSecret",
+                "-DisableMutualChap turns mutual CHAP off and -TargetSecret sets it: give one of them.", targetArn);
         if (initiatorName is null || !IqnPattern.IsMatch(initiatorName))
             throw Invalid("InvalidInitiatorName",
                 $"-InitiatorName must be an iSCSI qualified name of 1 to 255 characters from 0-9, a-z, ':', '.' and '-' " +

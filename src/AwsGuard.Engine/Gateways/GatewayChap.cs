@@ -51,6 +51,13 @@ public sealed class GatewayChap
             Secure(info.SecretToAuthenticateInitiator), Secure(info.SecretToAuthenticateTarget))).ToList();
     }
 
+    /// <summary>How the update's initiator has CHAP on its target today (DescribeChapCredentials).</summary>
+    public async Task<ChapSetting> SettingTodayAsync(ChapUpdate update, CancellationToken cancel)
+    {
+        var entries = await DescribeAsync(update.Target.Arn, null, cancel).ConfigureAwait(false);
+        return ChapChange.SettingOf(entries.FirstOrDefault(entry => entry.InitiatorName == update.InitiatorName));
+    }
+
     /// <summary>Every iSCSI target of a volume gateway (ListVolumes, then DescribeStored/CachediSCSIVolumes) with its CHAP.</summary>
     public async Task AuditGatewayAsync(string gatewayArn, Action<ChapCredential> emit, CancellationToken cancel)
     {

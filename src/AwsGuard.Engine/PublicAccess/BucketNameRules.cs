@@ -1,42 +1,45 @@
-using System;
-using System.Net;
-using System.Text.RegularExpressions;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace AwsGuard.Engine.PublicAccess;
 
 /// <summary>
-/// S3's naming rules for general purpose buckets, checked before any call so that a mistyped name fails fast and clearly.
-/// Decision: the rules of today apply to names a user types; legacy us-east-1 names (capitals, underscores) are not accepted
-/// here, but names that ListBuckets returns are never checked, so such buckets are still scanned with the whole account.
+/// The names an S3 bucket can have, checked before any call so that a mistyped name fails fast and clearly. The loosest
+/// rules S3 ever applied decide, since ListBuckets still lists what they allowed: buckets created in us-east-1 before
+/// March 1, 2018 have up to 255 characters, capitals and underscores. Today's stricter rules (lower case, 3 to 63
+/// characters, reserved prefixes) bind only new buckets, so a name that breaks only them goes to S3, which answers
+/// NoSuchBucket when there is none. The same bounds as the AWS SDKs' own client-side check (botocore's VALID_BUCKET).
 /// </summary>
 public static class BucketNameRules
 {
-    private static readonly Regex Shape = new("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant);
-    private static readonly string[] ReservedPrefixes = { "xn--", "sthree-", "amzn-s3-demo-" };
-    private static readonly string[] ReservedSuffixes = { "-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3" };
+    public const int MaxLength = 255;
 
-    /// <summary>Why the name breaks S3's rules, or null when it is valid.</summary>
+    /// <summary>Each rule the name breaks, or null when S3 can have a bucket of that name.</summary>
     public static string? Problem(string? name)
     {
         if (string.IsNullOrEmpty(name)) return "a bucket name is required";
-        if (name!.Length < 3 || name.Length > 63) return $"it has {name.Length} characters; S3 bucket names have 3 to 63";
-        if (!Shape.IsMatch(name))
-            return "S3 bucket names use only lower-case letters, digits, dots and hyphens, and begin and end with a letter or digit";
-        if (name.Contains("..")) return "S3 bucket names have no two adjacent dots";
-        if (Regex.IsMatch(name, @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$") && IPAddress.TryParse(name, out _))
-            return "S3 bucket names are not formatted as IP addresses";
-        foreach (var prefix in ReservedPrefixes)
-            if (name.StartsWith(prefix, StringComparison.Ordinal)) return $"the prefix '{prefix}' is reserved by S3";
-        foreach (var suffix in ReservedSuffixes)
-            if (name.EndsWith(suffix, StringComparison.Ordinal)) return $"the suffix '{suffix}' is reserved by S3";
-        return null;
+        var problems = new List<string>();
+        if (name!.Length > MaxLength) problems.Add($"it has {name.Length} characters, and bucket names have at most {MaxLength}");
+        var forbidden = name.Where(c => !IsAllowed(c)).Distinct().Select(Show).ToList();
+        if (forbidden.Count > 0)
+            problems.Add($"it contains {string.Join(", ", forbidden)}, and bucket names use only letters, digits, '.', '-' and '_'");
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
-    /// <summary>Throws an InvalidArgument <see cref="AwsGuardException"/> naming the bucket when the name is invalid.</summary>
-    public static void Validate(string? name)
+    /// <summary>
+    /// Throws an InvalidArgument <see cref="AwsGuardException"/> when S3 can have no bucket of that name; its target is
+    /// <paramref name="target"/> when given (the s3:// URL the name came from), else the name.
+    /// </summary>
+    public static void Validate(string? name, object? target = null)
     {
         if (Problem(name) is { } problem)
             throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidBucketName",
-                $"'{name}' is not a valid S3 bucket name: {problem}.", name);
+                $"'{name}' is not a valid S3 bucket name: {problem}.", target ?? name);
     }
+
+    private static bool IsAllowed(char c) =>
+        c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '.' or '-' or '_';
+
+    /// <summary>A character as the user can read it in a message: invisible ones (a newline from a file) by code point.</summary>
+    private static string Show(char c) => c is > ' ' and < '\u007f' ? $"'{c}'" : $"U+{(int)c:X4}";
 }

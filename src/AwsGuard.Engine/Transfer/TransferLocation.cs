@@ -1,4 +1,5 @@
 using System;
+using AwsGuard.Engine.PublicAccess;
 
 namespace AwsGuard.Engine.Transfer;
 
@@ -32,6 +33,7 @@ public sealed class TransferLocation
         if (bucket.Length == 0)
             throw new AwsGuardException(ErrorKind.InvalidArgument, "NoBucket",
                 $"'{text}' names no bucket: write s3://bucket/key or s3://bucket/prefix/.", text);
+        BucketNameRules.Validate(bucket, text);
         return new TransferLocation(text, null, bucket, slash < 0 ? "" : rest.Substring(slash + 1));
     }
 

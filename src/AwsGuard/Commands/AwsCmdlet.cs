@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using AwsGuard.Completion;
 using AwsGuard.Engine.Sessions;
@@ -82,6 +83,14 @@ public abstract class AwsCmdlet : AsyncCmdlet
         var confirm = bound.TryGetValue("Confirm", out var c) && ((SwitchParameter)c).IsPresent;
         return !whatIf && !confirm;
     });
+
+    /// <summary>
+    /// Whether a cmdlet's default of "everything" (every bucket, every gateway) applies: only when it was given no
+    /// pipeline and none of <paramref name="naming"/>. A pipeline that brought nothing names nothing, as in
+    /// <c>@() | Get-ChildItem</c>. From any thread.
+    /// </summary>
+    protected bool EverythingByDefault(params string[] naming) => OnPipeline(() =>
+        !MyInvocation.ExpectingInput && !naming.Any(MyInvocation.BoundParameters.ContainsKey));
 
     /// <summary>A non-terminating error for one item: the others go on.</summary>
     protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));

@@ -11,7 +11,6 @@ namespace AwsGuard.Commands;
 public sealed class GetGatewayChapCommand : AwsCmdlet
 {
     private GatewayChap _chap = null!;
-    private bool _arnsGiven;
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -31,20 +30,14 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
     {
         // A target ARN names exactly what to describe: an input object that has both (a ChapCredential) is read by target.
         if (TargetArn is not null)
-        {
-            _arnsGiven = true;
             foreach (var target in TargetArn) await DescribeAsync(target).ConfigureAwait(false);
-        }
         else if (GatewayArn is not null)
-        {
-            _arnsGiven = true;
             foreach (var gateway in GatewayArn) await AuditAsync(gateway).ConfigureAwait(false);
-        }
     }
 
     protected override async Task EndProcessingAsync()
     {
-        if (_arnsGiven) return;
+        if (!EverythingByDefault(nameof(TargetArn), nameof(GatewayArn))) return;
         try
         {
             foreach (var gateway in await _chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))

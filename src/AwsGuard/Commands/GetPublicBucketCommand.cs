@@ -14,7 +14,6 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
 {
     private PublicAccessScanner _scanner = null!;
     private BoundedWork _work = null!;
-    private bool _namesGiven;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "Bucket")]
@@ -50,7 +49,6 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
     protected override async Task ProcessRecordAsync()
     {
         if (BucketName is null) return;
-        _namesGiven = true;
         var key = string.IsNullOrEmpty(Key) ? null : Key;
         foreach (var name in BucketName)
             await _work.StartAsync(() => EvaluateAsync(name, () => _scanner.EvaluateAsync(name, key, CancelToken))).ConfigureAwait(false);
@@ -58,7 +56,7 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
 
     protected override async Task EndProcessingAsync()
     {
-        if (!_namesGiven)
+        if (EverythingByDefault(nameof(BucketName)))
         {
             try
             {

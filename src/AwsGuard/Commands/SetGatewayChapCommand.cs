@@ -11,15 +11,24 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(ChapCredential))]
 public sealed class SetGatewayChapCommand : AwsCmdlet
 {
+    // No default set: a piped ChapCredential binds whole (ValueFromPipeline comes first), other objects by property name.
+    // A default set would be tried first, binding ChapCredentials by name, or converting any object into a ChapCredential.
+    private const string ByName = "ByName";
+    private const string ByCredential = "ByCredential";
+
     private GatewayChap _chap = null!;
     private bool _forceApplies;
 
     // No TargetARN alias: parameter names are case-insensitive, so AWS.Tools' TargetARN binds as it is (PowerShell refuses the alias).
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
     public string TargetArn { get; set; } = "";
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
     public string InitiatorName { get; set; } = "";
+
+    /// <summary>Get-GatewayChap's output: it says whether CHAP is set and mutual today, so no call is needed to find out.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByCredential, ValueFromPipeline = true)]
+    public ChapCredential InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true)]
     public SecureString InitiatorSecret { get; set; } = null!;
@@ -27,6 +36,10 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
     /// <summary>Given: mutual CHAP.</summary>
     [Parameter]
     public SecureString? TargetSecret { get; set; }
+
+    /// <summary>Lets a one-way update turn off the mutual CHAP an initiator has today.</summary>
+    [Parameter]
+    public SwitchParameter DisableMutualChap { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -43,22 +56,32 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
 
     protected override async Task ProcessRecordAsync()
     {
+        var piped = ParameterSetName == ByCredential ? InputObject : null;
+        var targetArn = piped?.TargetArn ?? TargetArn;
+        if (piped is { ChapEnabled: false })
+        {
+            WriteVerbose($"Target {piped.TargetName} has no CHAP: nothing to rotate ({piped.TargetArn}).");
+            return;
+        }
         ChapUpdate update;
+        string change;
         try
         {
-            update = ChapRules.Check(TargetArn, InitiatorName, InitiatorSecret, TargetSecret);
+            update = ChapRules.Check(targetArn, piped?.InitiatorName ?? InitiatorName, InitiatorSecret, TargetSecret, DisableMutualChap);
+            // A ChapCredential says what is set today; for a name, one read tells it, so the question says exactly what changes.
+            var today = piped is not null ? ChapChange.SettingOf(piped) : await _chap.SettingTodayAsync(update, CancelToken).ConfigureAwait(false);
+            change = ChapChange.Decide(today, TargetSecret is not null, DisableMutualChap, update.Target, update.InitiatorName);
         }
-        catch (AwsGuardException invalid)
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
-            WriteItemError(invalid, TargetArn);
+            WriteItemError(error, targetArn);
             return;
         }
         // Outside the try: a prompt the user ends (or a host that cannot prompt) stops the command, not just this item.
-        var mode = update.TargetSecret is null ? "one-way CHAP" : "mutual CHAP";
         if (!_forceApplies && !ShouldProcess(
-                $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
+                $"{change} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
                 "existing connection on the target; initiators must reconnect with the new credentials.",
-                $"Set {mode} for initiator {update.InitiatorName} on target {update.Target.TargetName}? Updating CHAP closes every " +
+                $"{change} for initiator {update.InitiatorName} on target {update.Target.TargetName}? Updating CHAP closes every " +
                 "existing connection on the target, and initiators must reconnect with the new credentials.",
                 "Update Storage Gateway CHAP credentials"))
             return;
@@ -69,7 +92,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
         }
         catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
-            WriteItemError(error, TargetArn);
+            WriteItemError(error, targetArn);
         }
     }
 }

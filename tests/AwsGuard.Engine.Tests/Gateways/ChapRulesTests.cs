@@ -57,6 +57,7 @@ public sealed class ChapRulesTests
         { "iqn.1991-05.com.microsoft:file_server", "has 37 characters" },
         { "", "has 0 characters" },
         { "iqn." + new string('a', 252), "has 256 characters" },
+        { Initiator + "\n", "has 38 characters" }, // read from a file with its line break: $ would match before it
     };
 
     [Theory]
@@ -75,6 +76,7 @@ public sealed class ChapRulesTests
     [InlineData("arn:aws:s3:us-west-2:123456789012:gateway/sgw-12A3456B/target/iqn.1997-05.com.amazon:myvolume")]       // another service
     [InlineData("arn:aws:storagegateway:us-west-2:1234:gateway/sgw-12A3456B/target/iqn.1997-05.com.amazon:myvolume")]   // account
     [InlineData("iqn.1997-05.com.amazon:myvolume")]
+    [InlineData(Target + "\n")]
     public void Target_arn_is_a_storage_gateway_target(string arn)
     {
         var error = Assert.Throws<AwsGuardException>(() => ChapRules.Check(arn, Initiator, Secure("abcdefghijkl"), null));
@@ -88,5 +90,48 @@ public sealed class ChapRulesTests
         Assert.Equal("cn-north-1", ChapRules.ParseTargetArn(Target.Replace("arn:aws:", "arn:aws-cn:").Replace("us-west-2", "cn-north-1")).Region);
         Assert.Equal("us-gov-west-1", ChapRules.GatewayRegion("arn:aws-us-gov:storagegateway:us-gov-west-1:123456789012:gateway/sgw-12A3456B"));
         Assert.Equal("InvalidGatewayArn", Assert.Throws<AwsGuardException>(() => ChapRules.GatewayRegion(Target)).ErrorId);
+    }
+
+    [Fact]
+    public void A_gateway_arn_with_a_line_break_is_refused() =>
+        Assert.Equal("InvalidGatewayArn", Assert.Throws<AwsGuardException>(() =>
+            ChapRules.GatewayRegion("arn:aws:storagegateway:us-west-2:123456789012:gateway/sgw-12A3456B\n")).ErrorId);
+
+    [Fact]
+    public void Disabling_mutual_chap_while_giving_a_target_secret_is_refused()
+    {
+        var error = Assert.Throws<AwsGuardException>(() =>
+            ChapRules.Check(Target, Initiator, Secure("abcdefghijkl"), Secure("ponmlkjihgfe"), disableMutualChap: true));
+        Assert.Equal(("DisableMutualChapWithTargetSecret", ErrorKind.InvalidArgument), (error.ErrorId, error.Kind));
+    }
+
+    // What an update changes, by what is set today and what was asked for.
+    [Theory]
+    [InlineData(ChapSetting.Mutual, true, false, "Rotate mutual CHAP")]
+    [InlineData(ChapSetting.OneWay, true, false, "Turn on mutual CHAP (one-way today)")]
+    [InlineData(ChapSetting.None, true, false, "Set mutual CHAP")]
+    [InlineData(ChapSetting.Mutual, false, true, "Turn off mutual CHAP (set one-way CHAP)")]
+    [InlineData(ChapSetting.OneWay, false, false, "Rotate one-way CHAP")]
+    [InlineData(ChapSetting.OneWay, false, true, "Rotate one-way CHAP")]
+    [InlineData(ChapSetting.None, false, false, "Set one-way CHAP")]
+    public void A_change_says_what_it_does(ChapSetting today, bool mutual, bool disableMutual, string change) =>
+        Assert.Equal(change, ChapChange.Decide(today, mutual, disableMutual, ChapRules.ParseTargetArn(Target), Initiator));
+
+    [Fact]
+    public void A_one_way_update_of_a_mutual_initiator_is_refused_unless_it_disables_mutual_chap()
+    {
+        var error = Assert.Throws<AwsGuardException>(() =>
+            ChapChange.Decide(ChapSetting.Mutual, false, false, ChapRules.ParseTargetArn(Target), Initiator));
+        Assert.Equal(("MutualChapNeedsTargetSecret", ErrorKind.InvalidArgument, (object?)Target), (error.ErrorId, error.Kind, error.Target));
+        Assert.Contains("Give -TargetSecret to keep it, or -DisableMutualChap to turn it off.", error.Message);
+    }
+
+    [Fact]
+    public void A_credential_says_its_setting()
+    {
+        Assert.Equal(ChapSetting.None, ChapChange.SettingOf(null));
+        Assert.Equal(ChapSetting.None, ChapChange.SettingOf(new ChapCredential { ChapEnabled = false }));
+        Assert.Equal(ChapSetting.OneWay, ChapChange.SettingOf(new ChapCredential { ChapEnabled = true }));
+        Assert.Equal(ChapSetting.Mutual, ChapChange.SettingOf(new ChapCredential { ChapEnabled = true, MutualChap = true }));
     }
 }

@@ -73,6 +73,27 @@ public sealed class GatewayChapTests
     }
 
     [Fact]
+    public async Task Reads_how_an_initiator_has_chap_today()
+    {
+        var initiatorB = "iqn.1991-05.com.microsoft:" + Unique("b");
+        var (_, targets, _) = await GatewayAsync(_sgw, "eu-central-1", "STORED", new
+        {
+            target = Unique("t"),
+            chap = new object[]
+            {
+                new { initiator = Initiator, initiatorSecret = "abcdefghijkl" },
+                new { initiator = initiatorB, initiatorSecret = "bbbbbbbbbbbb", targetSecret = "mnopqrstuvwx" },
+            },
+        });
+        var chap = Chap(_sgw);
+        Task<ChapSetting> Today(string initiator) =>
+            chap.SettingTodayAsync(ChapRules.Check(targets[0], initiator, Secure("abcdefghijkl"), null), CancellationToken.None);
+        Assert.Equal(ChapSetting.OneWay, await Today(Initiator));
+        Assert.Equal(ChapSetting.Mutual, await Today(initiatorB));
+        Assert.Equal(ChapSetting.None, await Today("iqn.1991-05.com.microsoft:" + Unique("c")));
+    }
+
+    [Fact]
     public async Task Audits_every_target_of_stored_and_cached_gateways_with_chap_state()
     {
         var initiatorB = "iqn.1991-05.com.microsoft:" + Unique("b");

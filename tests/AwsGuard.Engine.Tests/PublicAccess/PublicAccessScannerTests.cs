@@ -115,14 +115,10 @@ public sealed class PublicAccessScannerTests
     }
 
     [Theory]
-    [InlineData("ab")]
-    [InlineData("My-Bucket")]
-    [InlineData("bucket_name")]
-    [InlineData("-bucket")]
-    [InlineData("bucket..name")]
-    [InlineData("192.168.5.4")]
-    [InlineData("xn--bucket")]
-    [InlineData("bucket-s3alias")]
+    [InlineData("Invalid_Name!")]
+    [InlineData("bucket name")]
+    [InlineData("bucket/key")]
+    [InlineData("bucket\n")]
     [InlineData("")]
     public async Task InvalidNameIsInvalidArgumentWithoutAnyCall(string name)
     {
@@ -146,12 +142,40 @@ public sealed class PublicAccessScannerTests
         Assert.Equal(0, clientsAsked);
     }
 
+    // Every name S3 can list passes: today's rules, and us-east-1's before March 2018 (255 characters, capitals, underscores).
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("my.bucket-1")]
+    [InlineData("Legacy_Bucket")]
+    [InlineData("UPPER.Case-Name_1")]
+    [InlineData("_leading-underscore")]
+    [InlineData("bucket..name")]
+    public void NamesS3CanListPass(string name) => Assert.Null(BucketNameRules.Problem(name));
+
     [Fact]
-    public async Task ValidNamesPass()
+    public void LegacyLengthLimitIs255()
     {
-        foreach (var name in new[] { "abc", "my.bucket-1", new string('a', 63) })
-            Assert.Null(BucketNameRules.Problem(name));
-        await Task.CompletedTask;
+        Assert.Null(BucketNameRules.Problem(new string('a', 255)));
+        Assert.Equal("it has 256 characters, and bucket names have at most 255", BucketNameRules.Problem(new string('a', 256)));
+    }
+
+    [Fact]
+    public void RefusedNameSaysEveryRuleItBreaks()
+    {
+        var error = Assert.Throws<AwsGuardException>(() => BucketNameRules.Validate(new string('a', 256) + "! /!\n"));
+        Assert.Equal("InvalidBucketName", error.ErrorId);
+        Assert.Contains("it has 261 characters, and bucket names have at most 255; " +
+                        "it contains '!', U+0020, '/', U+000A, and bucket names use only letters, digits, '.', '-' and '_'.", error.Message);
+    }
+
+    [Fact]
+    public async Task LegacyNamedBucketIsEvaluatedByName()
+    {
+        var bucket = "Legacy_" + Guid.NewGuid().ToString("N").Substring(0, 12).ToUpperInvariant();
+        await _s3.Client().PutBucketAsync(new Amazon.S3.Model.PutBucketRequest { BucketName = bucket, CannedACL = S3CannedACL.PublicRead });
+        var result = await _s3.Scanner().EvaluateAsync(bucket, null, CancellationToken.None);
+        Assert.Equal(bucket, result.BucketName);
+        Assert.Equal(ExposureStatus.Public, result.Status);
     }
 
     // ---- AccessDenied: moto does not enforce bucket policies on its callers, so one operation is made to fail as AWS fails it

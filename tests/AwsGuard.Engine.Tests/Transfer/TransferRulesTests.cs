@@ -18,6 +18,7 @@ public sealed class TransferRulesTests
     [InlineData("s3://b/k/", "b", "k/", true)]
     [InlineData("s3://b", "b", "", true)]
     [InlineData("S3://b/", "b", "", true)]
+    [InlineData("s3://Legacy_Bucket/k", "Legacy_Bucket", "k", false)]
     public void S3_urls_give_bucket_key_and_prefix(string text, string bucket, string key, bool prefix)
     {
         var location = TransferLocation.Parse(text);
@@ -35,6 +36,14 @@ public sealed class TransferRulesTests
         var error = Assert.Throws<AwsGuardException>(() => TransferLocation.Parse(text));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Equal("NoBucket", error.ErrorId);
+    }
+
+    [Fact]
+    public void An_s3_url_whose_bucket_S3_cannot_have_is_invalid_naming_the_url()
+    {
+        var error = Assert.Throws<AwsGuardException>(() => TransferLocation.Parse("s3://my bucket/key"));
+        Assert.Equal(("InvalidBucketName", "s3://my bucket/key"), (error.ErrorId, error.Target));
+        Assert.Contains("it contains U+0020", error.Message);
     }
 
     [Theory]
