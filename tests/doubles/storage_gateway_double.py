@@ -78,7 +78,7 @@ def seed(spec):
             GATEWAYS[arn] = gateway
             volumes = []
             for v in g.get("volumes", []):
-                if not TARGET_NAME.match(v["target"]):
+                if not TARGET_NAME.fullmatch(v["target"]):
                     raise ValueError(f"target name {v['target']!r} does not match {TARGET_NAME.pattern}")
                 volume_id = v.get("id") or "vol-" + uuid.uuid4().hex[:8].upper()
                 volume = {"VolumeARN": f"{arn}/volume/{volume_id}", "VolumeId": volume_id, "TargetName": v["target"],
@@ -150,7 +150,7 @@ def secret(body, name, required):
 def update_chap_credentials(body, region):
     target = find_target(body, region)
     initiator = need(body, "InitiatorName", 1, 255)
-    if not IQN.match(initiator):
+    if not IQN.fullmatch(initiator):
         raise invalid("InitiatorInvalid", "InitiatorName must match [0-9a-z:.-]+.", InitiatorName=initiator)
     for_initiator = secret(body, "SecretToAuthenticateInitiator", True)
     for_target = secret(body, "SecretToAuthenticateTarget", False)
@@ -217,7 +217,7 @@ def describe_volumes(kind, body, region):
         raise invalid("InvalidParameters", "VolumeARNs is required.", parameter="VolumeARNs")
     volumes = []
     for arn in arns:
-        if not isinstance(arn, str) or not 50 <= len(arn) <= 500 or not VOLUME_ARN.match(arn):
+        if not isinstance(arn, str) or not 50 <= len(arn) <= 500 or not VOLUME_ARN.fullmatch(arn):
             raise invalid("InvalidParameters", "VolumeARNs holds a value that is not a volume ARN.", VolumeARN=arn)
         gateway = GATEWAYS.get(arn.split("/volume/")[0])
         volume = gateway["volumes"].get(arn) if gateway and gateway["region"] == region else None
@@ -263,7 +263,7 @@ def check_signature(headers):
         raise ApiError(400, "IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' in AWS4-HMAC-SHA256 form.")
     if m["service"] != "storagegateway":
         raise ApiError(400, "InvalidSignatureException", f"Credential should be scoped to correct service: 'storagegateway'.")
-    if not REGION.match(m["region"]):
+    if not REGION.fullmatch(m["region"]):
         raise ApiError(400, "InvalidSignatureException", "Credential should be scoped to a valid region.")
     signed = m["headers"].split(";")
     amz_date = headers.get("X-Amz-Date", "")
