@@ -11,4 +11,6 @@ public enum ErrorKind
     ConnectionError,
     AuthenticationError,
     OperationStopped,
+    /// <summary>A local file or folder could not be written (disk full, name too long, permission denied).</summary>
+    WriteError,
 }

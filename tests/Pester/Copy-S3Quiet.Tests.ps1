@@ -141,6 +141,9 @@ Describe 'Copy-S3Quiet' {
         $failed = @($errors | Where-Object { $_.FullyQualifiedErrorId -notlike 'CopyFailed*' })
         $failed.Count | Should -Be 5
         $failed.TargetObject | ForEach-Object { $_ | Should -Match "^s3://$bucket/quiet/dir0/sub1/" }
+        # A local failure is the disk's: a write error about the local path, never "Could not reach AWS"
+        $failed.CategoryInfo.Category | Sort-Object -Unique | Should -Be WriteError
+        $failed.Exception.Message | ForEach-Object { $_ | Should -BeLike "Could not write '$(Join-Path $target 'dir0/sub1/')*" }
         $results.Count | Should -Be 55
         $summary = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'CopyFailed*' })
         $summary.Count | Should -Be 1
@@ -177,6 +180,10 @@ Describe 'Copy-S3Quiet' {
 
         { Copy-S3Quiet $file "s3://$bucket/ssec/" -SseCustomerKey ([byte[]](1..16)) @local } |
             Should -Throw -ExpectedMessage '*32 bytes*' -ErrorId 'ParameterArgumentTransformationError*'
+        $errors = @()
+        { Copy-S3Quiet $file "s3://$bucket/ssec/conflict.txt" -SseCustomerKey $bytes -KmsKeyId alias/exports @local -ErrorVariable errors } |
+            Should -Throw -ErrorId 'SseConflict*'
+        Get-Listing $bucket 'ssec/conflict' | Should -BeNullOrEmpty
         $remote = @{ EndpointUrl = 'http://s3.example.invalid/'; AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; Region = 'us-east-1' }
         { Copy-S3Quiet $file 's3://b/k' -SseCustomerKey $bytes @remote } | Should -Throw -ErrorId 'SseCustomerKeyOverHttp*'
     }

@@ -22,6 +22,7 @@ internal static class ErrorRecords
         ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         ErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
         ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        ErrorKind.WriteError => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
 }
