@@ -171,6 +171,7 @@ Describe 'Copy-S3Quiet' {
                 Copy-S3Quiet -Destination "$restore/" -PassThru @local -ErrorAction Stop)
         $results.Count | Should -Be 1
         (Get-ChildItem $restore -Recurse).Name | Should -Be 'a.txt'
+        { Copy-S3Quiet -BucketName $bucket -Key 'restoretest/' -Destination "$restore/" @local -ErrorAction Stop } | Should -Throw -ErrorId 'SourceIsPrefix*'
     }
 
     It 'reports each failed file with the file as target, goes on, and ends with one summary error' {

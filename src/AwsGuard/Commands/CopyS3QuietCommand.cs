@@ -119,8 +119,9 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             // A bucket alone (as Get-PublicBucket writes it) means the whole bucket.
             recurse |= string.IsNullOrEmpty(Key);
             source = TransferLocation.Url(BucketName, Key ?? "");
-            // A console folder marker (Get-S3Object lists them): nothing to copy, as the -Recurse listing skips them.
-            if (!recurse && Key!.EndsWith("/", StringComparison.Ordinal))
+            // A piped console folder marker (Get-S3Object lists them): nothing to copy, as the -Recurse listing skips them.
+            // A prefix typed as -Key stays the planner's SourceIsPrefix error.
+            if (!recurse && MyInvocation.ExpectingInput && Key!.EndsWith("/", StringComparison.Ordinal))
             {
                 WriteVerbose($"Folder marker, nothing to copy: {source}");
                 return;
