@@ -81,13 +81,13 @@ public sealed class S3Copier
     private async Task<CopyResult> UploadAsync(CopyItem item, CancellationToken cancel)
     {
         var path = item.LocalPath!;
-        var size = new FileInfo(path).Length;
+        var size = LocalFile.Read(path, () => new FileInfo(path).Length);
         if (_o.SkipsUnchangedWrites && await UnchangedAsync(path, item.ExistingDestination, item.DestinationBucket!, cancel).ConfigureAwait(false))
             return Skipped(item);
         if (size <= _o.PartSize)
         {
             // A small file is read at once, synchronously: an async read costs more thread-pool hops than the read itself.
-            var bytes = File.ReadAllBytes(path);
+            var bytes = LocalFile.Read(path, () => File.ReadAllBytes(path));
             size = bytes.Length;
             byte[] hash;
             using (var md5 = MD5.Create()) hash = md5.ComputeHash(bytes);
@@ -163,7 +163,7 @@ public sealed class S3Copier
     {
         var target = item.LocalPath!;
         var folder = Path.GetDirectoryName(target)!;
-        OnDisk(target, () => Directory.CreateDirectory(folder));
+        LocalFile.Write(target, () => Directory.CreateDirectory(folder));
         if (_o.SkipUnchanged && await UnchangedAsync(target, new S3Entry(item.SourceKey!, item.Size, item.SourceETag), item.SourceBucket!, cancel).ConfigureAwait(false))
             return Skipped(item);
         // Beside the destination, so the final rename stays on one volume and is atomic; hidden, named for what it is, and
@@ -174,7 +174,7 @@ public sealed class S3Copier
             var result = item.Size > _o.PartSize || Md5.IsMultipart(item.SourceETag)
                 ? await GetRangesAsync(item, temp, cancel).ConfigureAwait(false)
                 : await GetWholeAsync(item, temp, cancel).ConfigureAwait(false);
-            OnDisk(target, () =>
+            LocalFile.Write(target, () =>
             {
                 if (File.Exists(target)) File.Replace(temp, target, null);
                 else File.Move(temp, target);
@@ -201,7 +201,7 @@ public sealed class S3Copier
         // Ranges aligned with the uploader's parts give the parts' MD5s, and so a checkable multipart ETag.
         if (multipart) rangeSize = await FirstPartSizeAsync(item.SourceBucket!, item.SourceKey!, cancel).ConfigureAwait(false) ?? rangeSize;
         var count = (int)Math.Max(1, (item.Size + rangeSize - 1) / rangeSize);
-        OnDisk(item.LocalPath!, () =>
+        LocalFile.Write(item.LocalPath!, () =>
         {
             using var file = _o.OpenWrite(temp, FileMode.CreateNew);
             file.SetLength(item.Size);
@@ -231,7 +231,7 @@ public sealed class S3Copier
             var request = new GetObjectRequest { BucketName = item.SourceBucket, Key = item.SourceKey, EtagToMatch = item.SourceETag }.With(_o.CustomerKey);
             if (offset is { } start && length > 0) request.ByteRange = new ByteRange(start, start + length - 1);
             using var response = await _s3.GetObjectAsync(request, ct).ConfigureAwait(false);
-            using var file = OnDisk(item.LocalPath!, () => _o.OpenWrite(temp, offset is null ? FileMode.Create : FileMode.Open));
+            using var file = LocalFile.Write(item.LocalPath!, () => _o.OpenWrite(temp, offset is null ? FileMode.Create : FileMode.Open));
             file.Position = offset ?? 0;
             var hash = await CopyHashedAsync(response.ResponseStream, file, item.LocalPath!, length, ct).ConfigureAwait(false);
             Progress.AddBytes(length);
@@ -389,24 +389,6 @@ public sealed class S3Copier
         return head.ContentLength > 0 ? head.ContentLength : null;
     }
 
-    /// <summary>
-    /// Runs a download's disk work. Its failures (disk full, name too long, a file where a folder is needed, permission
-    /// denied) are the disk's: a write error naming the destination, never retried against S3 nor taken for a network fault.
-    /// </summary>
-    private static T OnDisk<T>(string target, Func<T> work)
-    {
-        try
-        {
-            return work();
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new AwsGuardException(ErrorKind.WriteError, "LocalWriteFailed", $"Could not write '{target}': {error.Message}");
-        }
-    }
-
-    private static void OnDisk(string target, Action work) => OnDisk(target, () => { work(); return true; });
-
     private static bool ETagIsMd5(GetObjectResponse response) =>
         !(response.ServerSideEncryptionMethod?.Value ?? "").StartsWith("aws:kms", StringComparison.Ordinal)
         && string.IsNullOrEmpty(response.ServerSideEncryptionCustomerMethod?.Value);
@@ -439,7 +421,7 @@ public sealed class S3Copier
         while ((read = await from.ReadAsync(buffer, 0, buffer.Length, cancel).ConfigureAwait(false)) > 0)
         {
             md5.TransformBlock(buffer, 0, read, null, 0);
-            OnDisk(target, () => to.Write(buffer, 0, read)); // into the page cache: an async write would only add thread-pool hops
+            LocalFile.Write(target, () => to.Write(buffer, 0, read)); // into the page cache: an async write would only add thread-pool hops
             total += read;
         }
         // A body that ends early without an error is a transfer failure, retried like a reset.

@@ -23,6 +23,7 @@ internal static class ErrorRecords
         ErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
         ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
         ErrorKind.WriteError => ErrorCategory.WriteError,
+        ErrorKind.ReadError => ErrorCategory.ReadError,
         _ => ErrorCategory.NotSpecified,
     };
 }

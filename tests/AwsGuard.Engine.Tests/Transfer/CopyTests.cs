@@ -299,6 +299,21 @@ public sealed class CopyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_gone_before_its_upload_is_a_read_error_naming_it()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("gone"), "gone.txt");
+        Write(file, 100, 1);
+        var item = Assert.Single(await new CopyPlanner(_s3, new CopyOptions()).PlanAsync(file, $"s3://{bucket}/gone.txt", false, _ => true, default));
+        File.Delete(file);
+
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => new S3Copier(_s3, new CopyOptions()).CopyAsync(item, default));
+
+        Assert.Equal((ErrorKind.ReadError, "LocalReadFailed", file), (error.Kind, error.ErrorId, error.Target));
+        Assert.StartsWith($"Could not read '{file}'", error.Message);
+    }
+
+    [Fact]
     public async Task A_destination_name_of_250_bytes_downloads_whatever_the_temporary_name()
     {
         var bucket = await NewBucketAsync();
