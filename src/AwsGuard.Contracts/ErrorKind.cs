@@ -11,4 +11,8 @@ public enum ErrorKind
     ConnectionError,
     AuthenticationError,
     OperationStopped,
+    /// <summary>A local file or folder could not be written (disk full, name too long, permission denied).</summary>
+    WriteError,
+    /// <summary>A local file could not be read (gone, changed during the copy, permission denied).</summary>
+    ReadError,
 }

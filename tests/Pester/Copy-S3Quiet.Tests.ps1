@@ -132,6 +132,48 @@ Describe 'Copy-S3Quiet' {
         (Get-ChildItem (Join-Path $work 'whole/piped') -File).Count | Should -Be $files.Count
     }
 
+    It 'lists the destination once for a whole pipeline of files with -SkipUnchanged' {
+        $files = @(Get-ChildItem (Join-Path $tree.FullName 'dir1') -Recurse -File)
+        $files.Count | Should -BeGreaterThan 10
+        foreach ($run in 'Copied', 'Skipped') {
+            $verbose = @($files | Copy-S3Quiet -Destination "s3://$bucket/piped-skip/" -SkipUnchanged @local -Verbose 4>&1)
+            @($verbose | Where-Object { $_.Message -like 'AWS S3 ListObjectsV2 *' }).Count | Should -Be 1
+            @($verbose | Where-Object { $_.Message -like "$(if ($run -eq 'Copied') { 'Copied' } else { 'Unchanged' }):*" }).Count | Should -Be $files.Count
+        }
+    }
+
+    It 'refuses every extra source that would go to the destination of another, and overwrites nothing' -ForEach @(
+        @{ Case = 'several files to one key'; Names = 'a.csv', 'b.csv', 'c.csv'; Destination = 'daily'; Key = 'daily' }
+        @{ Case = 'flattened names'; Names = 'x/same.txt', 'y/same.txt'; Destination = 'flat/'; Key = 'flat/same.txt' }
+    ) {
+        $folder = Join-Path $work "collide-$([guid]::NewGuid().ToString('N'))"
+        foreach ($name in $Names) { $null = New-Item (Join-Path $folder $name) -Force -Value "content of $name" }
+        $errors = @()
+        $results = @(Get-ChildItem $folder -Recurse -File | Sort-Object FullName |
+                Copy-S3Quiet -Destination "s3://$bucket/collide-$Case/$Destination" -PassThru @local -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 1
+        $results[0].Source | Should -Be (Join-Path $folder $Names[0])
+        $errors.Count | Should -Be ($Names.Count - 1)
+        $errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'DuplicateDestination*' }
+        $errors.TargetObject | Should -Be ($Names | Select-Object -Skip 1 | ForEach-Object { Join-Path $folder $_ })
+        $back = Join-Path $folder 'back.txt'
+        & aws --endpoint-url $local.EndpointUrl s3 cp "s3://$bucket/collide-$Case/$Key" $back --quiet
+        Get-Content $back -Raw | Should -Be "content of $($Names[0])"
+    }
+
+    It 'skips folder markers among piped objects, as the -Recurse listing does' {
+        & aws --endpoint-url $local.EndpointUrl s3api put-object --bucket $bucket --key 'restoretest/' | Out-Null
+        & aws --endpoint-url $local.EndpointUrl s3api put-object --bucket $bucket --key 'restoretest/a.txt' --body (Join-Path $work 'one.txt') | Out-Null
+        $listed = (& aws --endpoint-url $local.EndpointUrl s3api list-objects-v2 --bucket $bucket --prefix 'restoretest/' --output json | ConvertFrom-Json).Contents
+        $listed.Key | Should -Contain 'restoretest/'
+        $restore = Join-Path $work 'restore'
+        $results = @($listed | ForEach-Object { [pscustomobject]@{ BucketName = $bucket; Key = $_.Key } } |
+                Copy-S3Quiet -Destination "$restore/" -PassThru @local -ErrorAction Stop)
+        $results.Count | Should -Be 1
+        (Get-ChildItem $restore -Recurse).Name | Should -Be 'a.txt'
+        { Copy-S3Quiet -BucketName $bucket -Key 'restoretest/' -Destination "$restore/" @local -ErrorAction Stop } | Should -Throw -ErrorId 'SourceIsPrefix*'
+    }
+
     It 'reports each failed file with the file as target, goes on, and ends with one summary error' {
         $target = Join-Path $work 'blocked'
         $null = New-Item (Join-Path $target 'dir0') -ItemType Directory -Force
@@ -141,6 +183,9 @@ Describe 'Copy-S3Quiet' {
         $failed = @($errors | Where-Object { $_.FullyQualifiedErrorId -notlike 'CopyFailed*' })
         $failed.Count | Should -Be 5
         $failed.TargetObject | ForEach-Object { $_ | Should -Match "^s3://$bucket/quiet/dir0/sub1/" }
+        # A local failure is the disk's: a write error about the local path, never "Could not reach AWS"
+        $failed.CategoryInfo.Category | Sort-Object -Unique | Should -Be WriteError
+        $failed.Exception.Message | ForEach-Object { $_ | Should -BeLike "Could not write '$(Join-Path $target 'dir0/sub1/')*" }
         $results.Count | Should -Be 55
         $summary = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'CopyFailed*' })
         $summary.Count | Should -Be 1
@@ -177,6 +222,10 @@ Describe 'Copy-S3Quiet' {
 
         { Copy-S3Quiet $file "s3://$bucket/ssec/" -SseCustomerKey ([byte[]](1..16)) @local } |
             Should -Throw -ExpectedMessage '*32 bytes*' -ErrorId 'ParameterArgumentTransformationError*'
+        $errors = @()
+        { Copy-S3Quiet $file "s3://$bucket/ssec/conflict.txt" -SseCustomerKey $bytes -KmsKeyId alias/exports @local -ErrorVariable errors } |
+            Should -Throw -ErrorId 'SseConflict*'
+        Get-Listing $bucket 'ssec/conflict' | Should -BeNullOrEmpty
         $remote = @{ EndpointUrl = 'http://s3.example.invalid/'; AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; Region = 'us-east-1' }
         { Copy-S3Quiet $file 's3://b/k' -SseCustomerKey $bytes @remote } | Should -Throw -ErrorId 'SseCustomerKeyOverHttp*'
     }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net;
 using AwsGuard.Engine.Sessions;
 
@@ -40,11 +41,24 @@ public sealed class CopyOptions
 
     internal long CopyObjectLimit { get; set; } = 5L * 1024 * MiB;
 
+    /// <summary>
+    /// Opens a download's temporary file for writing: the one place a download writes to disk, settable so that tests can
+    /// fail it (permission denied, which root never meets). Unbuffered: every write reaches the disk (and fails) where it is made.
+    /// </summary>
+    internal Func<string, FileMode, Stream> OpenWrite { get; set; } = (path, mode) => new FileStream(path, mode, FileAccess.Write, FileShare.Write, bufferSize: 1);
+
     /// <summary>The key that reads the S3 source: -SseCustomerKey for a download, -SourceSseCustomerKey for an S3-to-S3 copy.</summary>
     internal SseCustomerKey? SourceReadKey(bool download) => download ? CustomerKey : SourceCustomerKey;
 
     /// <summary>Whether S3's ETag of what we write is the MD5 of the content (not with SSE-C or SSE-KMS).</summary>
     internal bool DestinationETagIsMd5 => CustomerKey is null && !IsKms;
+    /// <summary>
+    /// Whether -SkipUnchanged may skip an object this copy writes: only where its ETag is the content's MD5. With SSE-KMS or
+    /// SSE-C asked, an object whose ETag is the content's MD5 was written without that encryption, and one written with it
+    /// cannot be compared: neither is unchanged.
+    /// </summary>
+    internal bool SkipsUnchangedWrites => SkipUnchanged && DestinationETagIsMd5;
+
     internal bool IsKms => KmsKeyId is not null || string.Equals(ServerSideEncryption, "aws:kms", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Checks everything that needs no AWS call; throws InvalidArgument.</summary>
@@ -57,8 +71,8 @@ public sealed class CopyOptions
             throw Invalid("InvalidServerSideEncryption", "-ServerSideEncryption is AES256 or aws:kms.");
         if (KmsKeyId is not null && ServerSideEncryption == "AES256")
             throw Invalid("KmsKeyWithAes256", "-KmsKeyId goes with -ServerSideEncryption aws:kms, not AES256.");
-        if (CustomerKey is not null && ServerSideEncryption is not null)
-            throw Invalid("SseConflict", "-SseCustomerKey and -ServerSideEncryption exclude each other: an object has one kind of encryption.");
+        if (CustomerKey is not null && (ServerSideEncryption is not null || KmsKeyId is not null))
+            throw Invalid("SseConflict", "-SseCustomerKey excludes -ServerSideEncryption and -KmsKeyId: an object has one kind of encryption.");
         // S3 refuses SSE-C over plain HTTP; sending the key in clear text to anything but this machine would leak it.
         if ((CustomerKey ?? SourceCustomerKey) is not null && endpoint is not null
             && endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))

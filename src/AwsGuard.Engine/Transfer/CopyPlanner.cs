@@ -20,6 +20,9 @@ public sealed class CopyPlanner
     private readonly IAmazonS3 _s3;
     private readonly CopyOptions _options;
     private readonly HashSet<string> _checkedBuckets = new(StringComparer.Ordinal);
+    // With -SkipUnchanged, each destination prefix is listed once for the whole command, however many inputs go there:
+    // nothing is copied before every input is planned, so the listing stays true.
+    private readonly Dictionary<(string Bucket, string Prefix), Dictionary<string, S3Entry>> _listings = new();
 
     public CopyPlanner(IAmazonS3 s3, CopyOptions options)
     {
@@ -142,7 +145,9 @@ public sealed class CopyPlanner
                 _checkedBuckets.Add(to.Bucket!);
                 return null;
             }
-            return (await ListAsync(to.Bucket!, prefix, cancel).ConfigureAwait(false)).ToDictionary(o => o.Key, StringComparer.Ordinal);
+            if (!_listings.TryGetValue((to.Bucket!, prefix), out var listed))
+                _listings[(to.Bucket!, prefix)] = listed = (await ListAsync(to.Bucket!, prefix, cancel).ConfigureAwait(false)).ToDictionary(o => o.Key, StringComparer.Ordinal);
+            return listed;
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
         {

@@ -81,12 +81,13 @@ public sealed class S3Copier
     private async Task<CopyResult> UploadAsync(CopyItem item, CancellationToken cancel)
     {
         var path = item.LocalPath!;
-        var size = new FileInfo(path).Length;
-        if (await UnchangedAsync(path, item.ExistingDestination, cancel).ConfigureAwait(false)) return Skipped(item);
+        var size = LocalFile.Read(path, () => new FileInfo(path).Length);
+        if (_o.SkipsUnchangedWrites && await UnchangedAsync(path, item.ExistingDestination, item.DestinationBucket!, cancel).ConfigureAwait(false))
+            return Skipped(item);
         if (size <= _o.PartSize)
         {
             // A small file is read at once, synchronously: an async read costs more thread-pool hops than the read itself.
-            var bytes = File.ReadAllBytes(path);
+            var bytes = LocalFile.Read(path, () => File.ReadAllBytes(path));
             size = bytes.Length;
             byte[] hash;
             using (var md5 = MD5.Create()) hash = md5.ComputeHash(bytes);
@@ -102,7 +103,10 @@ public sealed class S3Copier
                 DisablePayloadSigning = _o.UnsignedPayload,
             }.With(_o), ct), cancel).ConfigureAwait(false);
             Progress.AddBytes(size);
-            return Verified(item, size, put.ETag, Md5.Hex(hash), _o.DestinationETagIsMd5);
+            // Under SSE-KMS or SSE-C the ETag is no MD5: what checked the content is S3, against the Content-MD5 sent.
+            return _o.DestinationETagIsMd5
+                ? Verified(item, size, put.ETag, Md5.Hex(hash), comparable: true)
+                : Copied(size, put.ETag, "content-md5:" + Md5.Hex(hash));
         }
 
         var partSize = PartSizeFor(size);
@@ -159,17 +163,22 @@ public sealed class S3Copier
     {
         var target = item.LocalPath!;
         var folder = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(folder);
-        if (await UnchangedAsync(target, new S3Entry(item.SourceKey!, item.Size, item.SourceETag), cancel).ConfigureAwait(false)) return Skipped(item);
-        // Beside the destination, so the final rename stays on one volume and is atomic; hidden, and named for what it is.
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N").Substring(0, 8)}.awsguard-tmp");
+        LocalFile.Write(target, () => Directory.CreateDirectory(folder));
+        if (_o.SkipUnchanged && await UnchangedAsync(target, new S3Entry(item.SourceKey!, item.Size, item.SourceETag), item.SourceBucket!, cancel).ConfigureAwait(false))
+            return Skipped(item);
+        // Beside the destination, so the final rename stays on one volume and is atomic; hidden, named for what it is, and
+        // short, so that any name the folder can hold can be downloaded (a name near the 255-byte limit leaves no room for more).
+        var temp = Path.Combine(folder, $".awsguard-{Guid.NewGuid().ToString("N").Substring(0, 8)}.tmp");
         try
         {
             var result = item.Size > _o.PartSize || Md5.IsMultipart(item.SourceETag)
                 ? await GetRangesAsync(item, temp, cancel).ConfigureAwait(false)
                 : await GetWholeAsync(item, temp, cancel).ConfigureAwait(false);
-            if (File.Exists(target)) File.Replace(temp, target, null);
-            else File.Move(temp, target);
+            LocalFile.Write(target, () =>
+            {
+                if (File.Exists(target)) File.Replace(temp, target, null);
+                else File.Move(temp, target);
+            });
             return result;
         }
         finally
@@ -189,19 +198,14 @@ public sealed class S3Copier
     {
         var rangeSize = _o.PartSize;
         var multipart = Md5.IsMultipart(item.SourceETag);
-        if (multipart)
-        {
-            // Ranges aligned with the uploader's parts give the parts' MD5s, and so a checkable multipart ETag.
-            var head = await Limited(ct => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest
-            {
-                BucketName = item.SourceBucket,
-                Key = item.SourceKey,
-                PartNumber = 1, // no If-Match here: moto answers a part's HEAD with the part's ETag; the GETs carry it
-            }.With(_o.CustomerKey), ct), cancel).ConfigureAwait(false);
-            if (head.ContentLength > 0) rangeSize = head.ContentLength;
-        }
+        // Ranges aligned with the uploader's parts give the parts' MD5s, and so a checkable multipart ETag.
+        if (multipart) rangeSize = await FirstPartSizeAsync(item.SourceBucket!, item.SourceKey!, cancel).ConfigureAwait(false) ?? rangeSize;
         var count = (int)Math.Max(1, (item.Size + rangeSize - 1) / rangeSize);
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Write)) file.SetLength(item.Size);
+        LocalFile.Write(item.LocalPath!, () =>
+        {
+            using var file = _o.OpenWrite(temp, FileMode.CreateNew);
+            file.SetLength(item.Size);
+        });
 
         var ranges = await AllAsync(count, (i, ct) =>
             GetRangeAsync(item, temp, i * rangeSize, Math.Min(rangeSize, item.Size - i * rangeSize), ct), cancel).ConfigureAwait(false);
@@ -227,9 +231,9 @@ public sealed class S3Copier
             var request = new GetObjectRequest { BucketName = item.SourceBucket, Key = item.SourceKey, EtagToMatch = item.SourceETag }.With(_o.CustomerKey);
             if (offset is { } start && length > 0) request.ByteRange = new ByteRange(start, start + length - 1);
             using var response = await _s3.GetObjectAsync(request, ct).ConfigureAwait(false);
-            using var file = new FileStream(temp, offset is null ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Write, BufferSize);
+            using var file = LocalFile.Write(item.LocalPath!, () => _o.OpenWrite(temp, offset is null ? FileMode.Create : FileMode.Open));
             file.Position = offset ?? 0;
-            var hash = await CopyHashedAsync(response.ResponseStream, file, length, ct).ConfigureAwait(false);
+            var hash = await CopyHashedAsync(response.ResponseStream, file, item.LocalPath!, length, ct).ConfigureAwait(false);
             Progress.AddBytes(length);
             return (hash, response.ETag, ETagIsMd5(response));
         }, attemptCancel), error => RetryPolicy.IsTransient(error, cancel), cancel);
@@ -237,7 +241,7 @@ public sealed class S3Copier
     private async Task<CopyResult> ServerCopyAsync(CopyItem item, CancellationToken cancel)
     {
         var existing = item.ExistingDestination;
-        if (_o.SkipUnchanged && existing is not null && existing.Size == item.Size && !string.IsNullOrEmpty(existing.ETag)
+        if (_o.SkipsUnchangedWrites && existing is not null && existing.Size == item.Size && !string.IsNullOrEmpty(existing.ETag)
             && Md5.Trim(existing.ETag) == Md5.Trim(item.SourceETag))
             return Skipped(item);
         string eTag;
@@ -358,14 +362,31 @@ public sealed class S3Copier
 
     private long PartSizeFor(long size) => Math.Max(_o.PartSize, (size + CopyOptions.MaxParts - 1) / CopyOptions.MaxParts);
 
-    /// <summary>-SkipUnchanged: same size, and the local content hashes to the object's ETag (never true when S3's ETag is no MD5).</summary>
-    private async Task<bool> UnchangedAsync(string localPath, S3Entry? remote, CancellationToken cancel)
+    /// <summary>
+    /// -SkipUnchanged: same size, and the local content hashes to the object's ETag (never true when S3's ETag is no MD5),
+    /// a multipart object's in the part size it was uploaded with, whoever uploaded it.
+    /// </summary>
+    private async Task<bool> UnchangedAsync(string localPath, S3Entry? remote, string bucket, CancellationToken cancel)
     {
-        if (!_o.SkipUnchanged || remote?.ETag is null || !File.Exists(localPath)) return false;
+        if (remote?.ETag is null || !File.Exists(localPath)) return false;
         var size = new FileInfo(localPath).Length;
         if (size != remote.Size) return false;
-        var local = await Md5.LocalETagAsync(localPath, size, remote.ETag, PartSizeFor(size), cancel).ConfigureAwait(false);
+        var partSize = PartSizeFor(size);
+        if (Md5.IsMultipart(remote.ETag)) partSize = await FirstPartSizeAsync(bucket, remote.Key, cancel).ConfigureAwait(false) ?? partSize;
+        var local = await Md5.LocalETagAsync(localPath, size, remote.ETag, partSize, cancel).ConfigureAwait(false);
         return string.Equals(local, Md5.Trim(remote.ETag), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A multipart object's part size, as S3 reports its first part (HEAD with partNumber=1); null if it reports none.</summary>
+    private async Task<long?> FirstPartSizeAsync(string bucket, string key, CancellationToken cancel)
+    {
+        var head = await Limited(ct => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            PartNumber = 1, // no If-Match here: moto answers a part's HEAD with the part's ETag; the GETs carry it
+        }.With(_o.CustomerKey), ct), cancel).ConfigureAwait(false);
+        return head.ContentLength > 0 ? head.ContentLength : null;
     }
 
     private static bool ETagIsMd5(GetObjectResponse response) =>
@@ -378,9 +399,10 @@ public sealed class S3Copier
     /// <summary>The result, after comparing S3's ETag with the content's MD5 where S3 makes it one.</summary>
     private static CopyResult Verified(CopyItem item, long size, string? eTag, string? md5, bool comparable)
     {
-        if (comparable && !string.Equals(Md5.Trim(eTag), md5, StringComparison.OrdinalIgnoreCase))
+        if (!comparable || md5 is null) return Copied(size, eTag, "size"); // only the length was checked
+        if (!string.Equals(Md5.Trim(eTag), md5, StringComparison.OrdinalIgnoreCase))
             throw Mismatch(item, "MD5", md5, "ETag", Md5.Trim(eTag));
-        return Copied(size, eTag, md5 is null ? "size" : "md5:" + md5);
+        return Copied(size, eTag, "md5:" + md5);
     }
 
     private static CopyResult Copied(long size, string? eTag, string checksum) =>
@@ -390,7 +412,7 @@ public sealed class S3Copier
         new(ErrorKind.NotSpecified, "ChecksumMismatch",
             $"The content's {localName} is {local}, but S3's {remoteName} is {remote}: the data changed on the way, so '{item.Destination}' is not trusted.", item.Source);
 
-    private static async Task<byte[]> CopyHashedAsync(Stream from, Stream to, long expected, CancellationToken cancel)
+    private static async Task<byte[]> CopyHashedAsync(Stream from, Stream to, string target, long expected, CancellationToken cancel)
     {
         using var md5 = MD5.Create();
         var buffer = new byte[BufferSize];
@@ -399,7 +421,7 @@ public sealed class S3Copier
         while ((read = await from.ReadAsync(buffer, 0, buffer.Length, cancel).ConfigureAwait(false)) > 0)
         {
             md5.TransformBlock(buffer, 0, read, null, 0);
-            to.Write(buffer, 0, read); // into the page cache: an async write would only add thread-pool hops
+            LocalFile.Write(target, () => to.Write(buffer, 0, read)); // into the page cache: an async write would only add thread-pool hops
             total += read;
         }
         // A body that ends early without an error is a transfer failure, retried like a reset.

@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
@@ -21,8 +20,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
     // A few updates a second: enough to look alive, few enough that the console does not cost copy time.
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly List<CopyItem> _items = new();
-    private readonly HashSet<string> _planned = new(StringComparer.Ordinal);
+    private readonly CopyPlan _plan = new();
     private CopyOptions _options = null!;
     private CopyPlanner _planner = null!;
     private S3Copier _copier = null!;
@@ -121,6 +119,13 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             // A bucket alone (as Get-PublicBucket writes it) means the whole bucket.
             recurse |= string.IsNullOrEmpty(Key);
             source = TransferLocation.Url(BucketName, Key ?? "");
+            // A piped console folder marker (Get-S3Object lists them): nothing to copy, as the -Recurse listing skips them.
+            // A prefix typed as -Key stays the planner's SourceIsPrefix error.
+            if (!recurse && MyInvocation.ExpectingInput && Key!.EndsWith("/", StringComparison.Ordinal))
+            {
+                WriteVerbose($"Folder marker, nothing to copy: {source}");
+                return;
+            }
         }
         else
         {
@@ -128,8 +133,8 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
         }
         try
         {
-            foreach (var item in await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false))
-                if (_planned.Add(item.Destination)) _items.Add(item); // the same file piped twice is copied once
+            foreach (var refused in _plan.Add(await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false)))
+                WriteItemError(refused, refused.Target);
         }
         catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
@@ -141,7 +146,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
 
     protected override async Task EndProcessingAsync()
     {
-        var approved = _items.Where(item => ShouldProcess(item.Destination, $"Copy from {item.Source}")).ToList();
+        var approved = _plan.Items.Where(item => ShouldProcess(item.Destination, $"Copy from {item.Source}")).ToList();
         if (approved.Count == 0) return;
         var progress = _copier.Progress;
         progress.AddPlanned(approved.Count, approved.Sum(item => item.Size));

@@ -22,6 +22,8 @@ internal static class ErrorRecords
         ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         ErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
         ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        ErrorKind.WriteError => ErrorCategory.WriteError,
+        ErrorKind.ReadError => ErrorCategory.ReadError,
         _ => ErrorCategory.NotSpecified,
     };
 }

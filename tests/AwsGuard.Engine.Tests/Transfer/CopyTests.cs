@@ -89,7 +89,7 @@ public sealed class CopyTests : IDisposable
         Write(file, 11 * 1024 * 1024, 3);
         var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
         using var recorder = Recorder(seen);
-        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
+        var client = ClientVia(recorder);
 
         var result = Assert.Single(await CopyAllAsync(client, new CopyOptions { PartSize = CopyOptions.MinPartSize }, file, $"s3://{bucket}/parts.bin"));
 
@@ -192,7 +192,7 @@ public sealed class CopyTests : IDisposable
         var other = new SseCustomerKey(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
         var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
         using var recorder = Recorder(seen);
-        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, recorder.Endpoint);
+        var client = ClientVia(recorder);
         var options = new CopyOptions { CustomerKey = key, PartSize = CopyOptions.MinPartSize };
 
         await CopyAllAsync(client, options, source, $"s3://{bucket}/enc/", recurse: true);
@@ -243,7 +243,7 @@ public sealed class CopyTests : IDisposable
 
         // Every request waits 2 s at the proxy: the cancellation lands while the ranged GETs are in flight.
         using var slow = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 1, Faults = new[] { Fault.Latency }, Latency = TimeSpan.FromSeconds(2) });
-        var client = AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, slow.Endpoint);
+        var client = ClientVia(slow);
         var options = new CopyOptions { PartSize = CopyOptions.MinPartSize };
         var target = Path.Combine(_temp, "cancelled");
         var items = await new CopyPlanner(_s3, options).PlanAsync($"s3://{bucket}/c.bin", target + "/", false, _ => true, default);
@@ -256,12 +256,158 @@ public sealed class CopyTests : IDisposable
         Assert.Empty(Directory.GetFiles(target));
     }
 
+    [Theory]
+    [InlineData("disk full")]
+    [InlineData("name too long")]
+    [InlineData("folder is a file")]
+    [InlineData("permission denied")]
+    public async Task A_local_failure_is_a_write_error_naming_the_file_never_retried_against_S3_and_leaves_no_file(string failure)
+    {
+        var bucket = await NewBucketAsync();
+        var root = Folder("local-" + failure.Replace(' ', '-'));
+        var name = failure == "name too long" ? new string('n', 256) : "data.bin"; // one byte over the usual 255-byte name limit
+        var folder = failure == "folder is a file" ? Path.Combine(root, "sub") : root;
+        if (failure == "folder is a file") File.WriteAllText(folder, "a file where a folder is needed");
+        var options = new CopyOptions();
+        // Root ignores file permissions: the engine's file-writing seam says no instead.
+        if (failure == "permission denied") options.OpenWrite = (path, _) => throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
+        var mounted = failure == "disk full" && SmallDisk.TryMount(root);
+        if (failure == "disk full" && !mounted) options.OpenWrite = (path, mode) => new OneMegabyteFree(path, mode);
+        try
+        {
+            var content = new byte[3 * 1024 * 1024];
+            new Random(5).NextBytes(content);
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = name, InputStream = new MemoryStream(content) });
+            var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
+            using var recorder = Recorder(seen);
+            var client = ClientVia(recorder);
+            var target = Path.Combine(folder, name);
+            var item = Assert.Single(await new CopyPlanner(_s3, options).PlanAsync($"s3://{bucket}/{name}", target, false, _ => true, default));
+
+            var error = await Assert.ThrowsAsync<AwsGuardException>(() => new S3Copier(client, options).CopyAsync(item, default));
+
+            Assert.Equal((ErrorKind.WriteError, "LocalWriteFailed"), (error.Kind, error.ErrorId));
+            Assert.Contains($"'{target}'", error.Message);
+            Assert.DoesNotContain("reach AWS", error.Message);
+            Assert.True(seen.Count(r => r.Method == "GET") <= 1, $"{seen.Count(r => r.Method == "GET")} GETs: a local failure was retried against S3");
+            Assert.Equal(failure == "folder is a file" ? new[] { folder } : Array.Empty<string>(), Directory.GetFileSystemEntries(root));
+        }
+        finally
+        {
+            if (mounted) SmallDisk.Unmount(root);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_gone_before_its_upload_is_a_read_error_naming_it()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("gone"), "gone.txt");
+        Write(file, 100, 1);
+        var item = Assert.Single(await new CopyPlanner(_s3, new CopyOptions()).PlanAsync(file, $"s3://{bucket}/gone.txt", false, _ => true, default));
+        File.Delete(file);
+
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => new S3Copier(_s3, new CopyOptions()).CopyAsync(item, default));
+
+        Assert.Equal((ErrorKind.ReadError, "LocalReadFailed", file), (error.Kind, error.ErrorId, error.Target));
+        Assert.StartsWith($"Could not read '{file}'", error.Message);
+    }
+
+    [Fact]
+    public async Task A_destination_name_of_250_bytes_downloads_whatever_the_temporary_name()
+    {
+        var bucket = await NewBucketAsync();
+        var name = new string('a', 246) + ".bin";
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "long/" + name, ContentBody = "long name" });
+        var target = Folder("long");
+
+        var result = Assert.Single(await CopyAllAsync(_s3, new CopyOptions(), $"s3://{bucket}/long/", target, recurse: true));
+
+        Assert.Equal(CopyStatus.Copied, result.Status);
+        Assert.Equal("long name", File.ReadAllText(Path.Combine(target, name)));
+        Assert.Single(Directory.GetFiles(target));
+    }
+
+    [Fact]
+    public async Task SkipUnchanged_compares_a_multipart_object_with_its_own_part_layout()
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("layout"), "twelve.bin");
+        Write(file, 12 * 1024 * 1024, 8);
+        // Uploaded in 5 MB parts (as boto3 and the AWS CLI do), compared with the default 8 MB -PartSize.
+        var up = Assert.Single(await CopyAllAsync(_s3, new CopyOptions { PartSize = CopyOptions.MinPartSize }, file, $"s3://{bucket}/twelve.bin"));
+        Assert.EndsWith("-3", up.ETag);
+        var skip = new CopyOptions { SkipUnchanged = true };
+
+        Assert.Equal(CopyStatus.Skipped, Assert.Single(await CopyAllAsync(_s3, skip, file, $"s3://{bucket}/twelve.bin")).Status);
+
+        var back = Path.Combine(_temp, "back", "twelve.bin");
+        await CopyAllAsync(_s3, new CopyOptions(), $"s3://{bucket}/twelve.bin", back);
+        Assert.Equal(CopyStatus.Skipped, Assert.Single(await CopyAllAsync(_s3, skip, $"s3://{bucket}/twelve.bin", back)).Status);
+
+        Write(file, 12 * 1024 * 1024, 9); // same size, other content: copied
+        Assert.Equal(CopyStatus.Copied, Assert.Single(await CopyAllAsync(_s3, skip, file, $"s3://{bucket}/twelve.bin")).Status);
+    }
+
+    [Theory]
+    [InlineData("kms")]
+    [InlineData("sse-c")]
+    public async Task SkipUnchanged_never_skips_an_object_written_without_the_encryption_asked_for(string encryption)
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("enc-" + encryption), "plain.txt");
+        Write(file, 1000, 4);
+        await CopyAllAsync(_s3, new CopyOptions(), file, $"s3://{bucket}/plain.txt");
+        await CopyAllAsync(_s3, new CopyOptions(), $"s3://{bucket}/plain.txt", $"s3://{bucket}/copy.txt");
+        var options = Encrypted(encryption, skipUnchanged: true);
+
+        var upload = Assert.Single(await CopyAllAsync(_s3, options, file, $"s3://{bucket}/plain.txt"));
+        var copy = Assert.Single(await CopyAllAsync(_s3, options, $"s3://{bucket}/plain.txt", $"s3://{bucket}/copy.txt"));
+
+        Assert.Equal((CopyStatus.Copied, CopyStatus.Copied), (upload.Status, copy.Status));
+        if (encryption == "kms")
+        {
+            var head = await _s3.GetObjectMetadataAsync(bucket, "plain.txt");
+            Assert.Equal(ServerSideEncryptionMethod.AWSKMS, head.ServerSideEncryptionMethod);
+        }
+    }
+
+    [Theory]
+    [InlineData("kms")]
+    [InlineData("sse-c")]
+    public async Task An_sse_kms_or_sse_c_copy_claims_no_md5_etag_but_what_was_checked(string encryption)
+    {
+        var bucket = await NewBucketAsync();
+        var file = Path.Combine(Folder("claim-" + encryption), "small.txt");
+        Write(file, 1000, 6);
+        var seen = new ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
+        using var recorder = Recorder(seen);
+        var client = ClientVia(recorder);
+        var options = Encrypted(encryption);
+
+        var up = Assert.Single(await CopyAllAsync(client, options, file, $"s3://{bucket}/small.txt"));
+        var down = Assert.Single(await CopyAllAsync(_s3, options, $"s3://{bucket}/small.txt", Path.Combine(_temp, "back", "small.txt")));
+
+        // A single PUT: S3 checked the body against the Content-MD5 sent; its ETag is no MD5 to compare with.
+        var md5 = Convert.ToBase64String(MD5.HashData(File.ReadAllBytes(file)));
+        Assert.Equal(md5, Assert.Single(seen, r => r.Method == "PUT").Headers["content-md5"]);
+        Assert.Equal("content-md5:" + Convert.ToHexString(MD5.HashData(File.ReadAllBytes(file))).ToLowerInvariant(), up.Checksum);
+        if (encryption == "kms") Assert.Equal("size", down.Checksum); // moto ignores SSE-C, so only KMS downloads say what they are
+    }
+
     private async Task<List<CopyResult>> CopyAllAsync(IAmazonS3 client, CopyOptions options, string source, string destination, bool recurse = false)
     {
         var items = await new CopyPlanner(client, options).PlanAsync(source, destination, recurse, _ => true, default);
         var copier = new S3Copier(client, options);
         return (await Task.WhenAll(items.Select(item => copier.CopyAsync(item, default)))).ToList();
     }
+
+    private static IAmazonS3 ClientVia(FaultProxy proxy) => AwsClients.S3(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), LocalAws.Region, proxy.Endpoint);
+
+    /// <summary>Options asking for SSE-KMS ("kms") or SSE-C (any other kind).</summary>
+    private static CopyOptions Encrypted(string kind, bool skipUnchanged = false) => kind == "kms"
+        ? new CopyOptions { KmsKeyId = "alias/exports", SkipUnchanged = skipUnchanged }
+        : new CopyOptions { CustomerKey = new SseCustomerKey(new byte[32]), SkipUnchanged = skipUnchanged };
 
     private static IAmazonS3 ClientWithRetries(Uri endpoint, int attempts) =>
         new AmazonS3Client(new BasicAWSCredentials(LocalAws.AccessKey, LocalAws.SecretKey), new AmazonS3Config
@@ -296,6 +442,39 @@ public sealed class CopyTests : IDisposable
         {
             random.NextBytes(buffer);
             file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
+        }
+    }
+
+    /// <summary>A 1 MB tmpfs over a folder, where the machine allows mounting one (root on Linux).</summary>
+    private static class SmallDisk
+    {
+        public static bool TryMount(string folder) => Run("mount", $"-t tmpfs -o size=1m tmpfs {folder}");
+        public static void Unmount(string folder) => Run("umount", folder);
+
+        private static bool Run(string command, string arguments)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+                process.WaitForExit();
+                return process.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false; // no such command here
+            }
+        }
+    }
+
+    /// <summary>A file on a disk with 1 MB free: the small tmpfs's answer where mounting one is not allowed.</summary>
+    private sealed class OneMegabyteFree : FileStream
+    {
+        public OneMegabyteFree(string path, FileMode mode) : base(path, mode, FileAccess.Write, FileShare.Write, 1) { }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Position + count > CopyOptions.MiB) throw new IOException("No space left on device", 28);
+            base.Write(buffer, offset, count);
         }
     }
 

@@ -106,6 +106,14 @@ public sealed class TransferRulesTests
     }
 
     [Fact]
+    public void An_sse_c_key_with_a_kms_key_is_one_error_before_any_call()
+    {
+        var options = new CopyOptions { CustomerKey = new SseCustomerKey(new byte[32]), KmsKeyId = "alias/exports" };
+        var error = Assert.Throws<AwsGuardException>(() => options.Validate(null));
+        Assert.Equal(("SseConflict", ErrorKind.InvalidArgument), (error.ErrorId, error.Kind));
+    }
+
+    [Fact]
     public async Task A_key_that_would_escape_the_destination_folder_is_refused()
     {
         var s3 = ListingS3.Of("p/ok.txt", "p/../../escape.txt");
