@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Management.Automation;
 using System.Numerics;
 using AwsGuard.Engine.Logs;
@@ -7,8 +8,9 @@ namespace AwsGuard.Commands;
 
 /// <summary>
 /// Parses a parameter's argument as the user typed it. PowerShell hands an unquoted 90s to the binder as the Int16 90 and
-/// 1d as the decimal 1 (numeric suffixes), wrapped in a PSObject whose text is the literal as typed: that text is parsed,
-/// so the forms the help shows mean what it says. A value of no accepted form is a binding error that lists the forms.
+/// 1d as the decimal 1 (numeric suffixes), wrapped in a PSObject whose text is the literal as typed: when that text is not
+/// just the number's, it is what is parsed, so the forms the help shows mean what it says. A value of no accepted form is a
+/// binding error that lists the forms.
 /// </summary>
 public abstract class TypedArgumentAttribute : ArgumentTransformationAttribute
 {
@@ -16,7 +18,8 @@ public abstract class TypedArgumentAttribute : ArgumentTransformationAttribute
     {
         var value = inputData switch
         {
-            PSObject { BaseObject: var number } literal when IsNumber(number) => literal.ToString(),
+            PSObject { BaseObject: var number } literal when IsNumber(number) && literal.ToString() is var text
+                && text != Convert.ToString(number, CultureInfo.CurrentCulture) => text,
             PSObject wrapped => wrapped.BaseObject,
             _ => inputData,
         };
