@@ -18,6 +18,43 @@ BeforeAll {
         # The verbose call log: one "AWS <service> <operation> ..." line per AWS call.
         @(& $Script 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'AWS *' } | ForEach-Object Message)
     }
+    function Start-Follow([string] $Arguments) {
+        # Get-CwLogEvent $Arguments (parsed as typed) -Verbose in a runspace of its own: the events gather in Output.
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript("param(`$Module, `$Local) Import-Module `$Module; Get-CwLogEvent $Arguments @Local -Verbose").
+            AddArgument((Get-TestModulePath)).AddArgument($local)
+        $running = $shell.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        [pscustomobject]@{ Shell = $shell; Output = $output; Running = $running }
+    }
+    function Get-FollowMessages($Follow) {
+        # PSDataCollection enumerators wait for more items until the pipeline ends: count and index instead.
+        @(for ($i = 0; $i -lt $Follow.Output.Count; $i++) { $Follow.Output[$i].Message })
+    }
+    function New-AppStream([string] $Prefix, [long] $Now, [string] $Events) {
+        # A new group whose one stream 'app' holds $Events: a Python list of {'timestamp', 'message'} that may use now ($Now).
+        $group = New-GroupName $Prefix
+        Invoke-Python @"
+now = $Now
+c.create_log_group(logGroupName='$group')
+c.create_log_stream(logGroupName='$group', logStreamName='app')
+c.put_log_events(logGroupName='$group', logStreamName='app', logEvents=$Events)
+"@
+        $group
+    }
+    function New-RecentStream([string] $Prefix, [int] $Count) {
+        # $Count events one second apart, the last a second ago: h0, h1, ...
+        New-AppStream $Prefix ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()) "[{'timestamp': now - ($Count - i) * 1000, 'message': 'h%d' % i} for i in range($Count)]"
+    }
+    function Send-Event([string] $Group, [int] $SecondsAgo, [string] $Message) {
+        Invoke-Python "c.put_log_events(logGroupName='$Group', logStreamName='app', logEvents=[{'timestamp': int(time.time() * 1000) - $SecondsAgo * 1000, 'message': '$Message'}])"
+    }
+    function Get-PollCount($Follow) { @($Follow.Shell.Streams.Verbose | Where-Object Message -Like 'AWS CloudWatch Logs FilterLogEvents*').Count }
+    function Wait-Until([scriptblock] $Condition) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 } # polling a condition, bounded by the deadline
+        & $Condition | Should -BeTrue
+    }
 
     # 25,000 events over 3 streams: event j is in stream j % 3, at base + j ms, so the group has one true time order.
     $big = New-GroupName 'big'
@@ -83,15 +120,11 @@ Describe 'Get-CwLogEvent' {
     }
 
     It 'takes relative, ISO 8601, epoch and DateTime start and end times' {
-        $group = New-GroupName 'times'
         $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
-        Invoke-Python @"
-c.create_log_group(logGroupName='$group')
-c.create_log_stream(logGroupName='$group', logStreamName='s')
-c.put_log_events(logGroupName='$group', logStreamName='s', logEvents=[
-    {'timestamp': $now - 600000, 'message': 'ten minutes ago'},
-    {'timestamp': $now - 120000, 'message': 'two minutes ago'},
-    {'timestamp': $now - 30000, 'message': 'half a minute ago'}])
+        $group = New-AppStream 'times' $now @"
+[{'timestamp': now - 600000, 'message': 'ten minutes ago'},
+ {'timestamp': now - 120000, 'message': 'two minutes ago'},
+ {'timestamp': now - 30000, 'message': 'half a minute ago'}]
 "@
         (Get-CwLogEvent $group -StartTime 5m @local).Message | Should -Be @('two minutes ago', 'half a minute ago')
         (Get-CwLogEvent $group -StartTime 1h -EndTime 1m30s @local).Message | Should -Be @('ten minutes ago', 'two minutes ago')
@@ -190,14 +223,7 @@ for s in ('a', 'b'):
     c.create_log_stream(logGroupName='$group', logStreamName=s)
 c.put_log_events(logGroupName='$group', logStreamName='a', logEvents=[{'timestamp': $start, 'message': 'before'}])
 "@
-        $output = [Management.Automation.PSDataCollection[psobject]]::new()
-        $follow = [powershell]::Create()
-        $null = $follow.AddScript({
-                param($Module, $Group, $Local)
-                Import-Module $Module
-                Get-CwLogEvent $Group -Follow -PollInterval 00:00:00.2 @Local -Verbose
-            }).AddArgument((Get-TestModulePath)).AddArgument($group).AddArgument($local)
-        $running = $follow.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        $follow = Start-Follow "$group -Follow -PollInterval 1"
         try {
             # 40 events in random batches at random moments; a third at the newest timestamp already written or up to 3 s before it.
             Invoke-Python @"
@@ -217,24 +243,101 @@ while n < 40:
     c.put_log_events(logGroupName='$group', logStreamName=random.choice('ab'), logEvents=batch)
     time.sleep(random.random() * 0.4)
 "@
-            # PSDataCollection enumerators wait for more items until the pipeline ends: count and index instead.
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while ($output.Count -lt 41 -and [DateTime]::UtcNow -lt $deadline -and -not $running.IsCompleted) {
-                Start-Sleep -Milliseconds 50 # polling a condition, bounded by the deadline
-            }
-            # Three more polls (one call log line each) after the last event: a late duplicate would show up in them.
-            $polls = $follow.Streams.Verbose.Count
-            while ($follow.Streams.Verbose.Count -lt $polls + 3 -and [DateTime]::UtcNow -lt $deadline -and -not $running.IsCompleted) { Start-Sleep -Milliseconds 50 }
+            Wait-Until { $follow.Output.Count -ge 41 }
+            # Three more polls after the last event: a late duplicate would show up in them.
+            $polls = Get-PollCount $follow
+            Wait-Until { (Get-PollCount $follow) -ge $polls + 3 }
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $follow.Stop()
+            $follow.Shell.Stop()
             $clock.Stop()
-            $follow.Streams.Error.Count | Should -Be 0
-            $messages = @(for ($i = 0; $i -lt $output.Count; $i++) { $output[$i].Message })
+            $follow.Shell.Streams.Error.Count | Should -Be 0
+            $messages = Get-FollowMessages $follow
             $messages[0] | Should -Be 'before'
             @($messages | Where-Object { $_ -like 'w*' }).Count | Should -Be 40
             @($messages | Select-Object -Unique).Count | Should -Be 41
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
         }
-        finally { $follow.Dispose() }
+        finally { $follow.Shell.Dispose() }
+    }
+
+    It 'writes the newest events with -Tail -Follow, then only what arrives, never the history before them' {
+        # Issue 24's repro: 20 events from the last 20 seconds, -Tail 3 -Follow; then a late and a new event arrive.
+        $group = New-RecentStream 'tailfollow' 20
+        $follow = Start-Follow "$group app -Tail 3 -Follow -PollInterval 1"
+        try {
+            Wait-Until { $follow.Output.Count -ge 3 -and (Get-PollCount $follow) -ge 3 } # the tail's read and two polls
+            Send-Event $group 18 'late'
+            Send-Event $group 0 'new'
+            Wait-Until { $follow.Output.Count -ge 5 }
+            $polls = Get-PollCount $follow
+            Wait-Until { (Get-PollCount $follow) -ge $polls + 2 }
+            $follow.Shell.Stop()
+            Get-FollowMessages $follow | Should -Be @('h17', 'h18', 'h19', 'late', 'new')
+        }
+        finally { $follow.Shell.Dispose() }
+    }
+
+    It 'counts -Skip and -First over the tail and the follow, and ends by itself at -First' {
+        $group = New-RecentStream 'firstfollow' 5
+        $follow = Start-Follow "$group -Tail 2 -Follow -Skip 1 -First 2 -PollInterval 1"
+        try {
+            Wait-Until { $follow.Output.Count -ge 1 -and (Get-PollCount $follow) -ge 2 }
+            Send-Event $group 5 'late'
+            Wait-Until { $follow.Running.IsCompleted }
+            Get-FollowMessages $follow | Should -Be @('h4', 'late')
+        }
+        finally { $follow.Shell.Dispose() }
+    }
+
+    It 'takes an unquoted 90s, 1d and 2h as the help says, and refuses the numbers PowerShell makes of them in an expression' {
+        $group = New-AppStream 'literals' ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()) @"
+[{'timestamp': now - 3 * 86400000, 'message': 'three days ago'},
+ {'timestamp': now - 7200000 - 600000, 'message': 'two hours and ten minutes ago'},
+ {'timestamp': now - 60000, 'message': 'a minute ago'}]
+"@
+        (Get-CwLogEvent $group -StartTime 90s @local).Message | Should -Be 'a minute ago'
+        (Get-CwLogEvent $group -EndTime 1d @local).Message | Should -Be 'three days ago'
+        (Get-CwLogEvent $group -StartTime 2D -EndTime 2h @local).Message | Should -Be 'two hours and ten minutes ago'
+        (Get-CwLogEvent $group -StartTime 4d -EndTime 3600s @local).Count | Should -Be 2
+        (Get-CwLogEvent $group app -StartTime 90s -Tail 5 -Follow -First 1 @local).Message | Should -Be 'a minute ago'
+        $script:refused = $null
+        $calls = Get-CallLines { try { Get-CwLogEvent $group -StartTime (90s) @local -Verbose } catch { $script:refused = $_ } }
+        $script:refused.Exception.Message | Should -Match "Int16.*\('90s'\)"
+        $calls.Count | Should -Be 0
+    }
+
+    It 'takes -PollInterval as seconds, a span or a TimeSpan, and refuses less than a second before any call' {
+        # Each value typed unquoted, as a user would: 5 is 5 seconds (not 5 ticks), 90s is 90 seconds (not the Int16 90).
+        foreach ($case in @(@('5', '5'), @('2.5', '2.5'), @('90s', '90'), @('2m', '120'), @('00:00:05', '5'), @("'1m30s'", '90'))) {
+            $lines = @(& ([scriptblock]::Create("Get-CwLogEvent `$big -Follow -First 1 -PollInterval $($case[0]) @local -Verbose 4>&1")) |
+                    Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $lines | Should -Contain "Following ${big}: polling every $($case[1]) s for events that arrive from now on."
+        }
+        foreach ($bad in @('0.5', '00:00:00.2', '0', '500ms', '2h')) {
+            $script:refused = $null
+            $calls = Get-CallLines { try { & ([scriptblock]::Create("Get-CwLogEvent `$big -Follow -PollInterval $bad @local -Verbose")) } catch { $script:refused = $_ } }
+            $script:refused.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError*'
+            $script:refused.Exception.Message | Should -Match '1 second|00:00:05'
+            $calls.Count | Should -Be 0
+        }
+    }
+
+    It 'refuses -EndTime with -Follow before any call, saying why' {
+        $script:refused = $null
+        $calls = Get-CallLines { try { Get-CwLogEvent $big -EndTime 1m -Follow @local -Verbose } catch { $script:refused = $_ } }
+        $script:refused.Exception.Message | Should -Match 'takes no end time'
+        $calls.Count | Should -Be 0
+        { Get-CwLogEvent $big -Tail 2 -EndTime 1m -Follow @local -ErrorAction Stop } | Should -Throw -ErrorId 'FollowWithEndTime*'
+    }
+
+    It 'binds a piped log group name, and an Import-Csv row with an empty LogStreamName reads every stream' {
+        ($big | Get-CwLogEvent -Tail 1 @local).Message | Should -Be 'e24999'
+        (@($big, $big) | Get-CwLogEvent -Tail 1 @local).Message | Should -Be @('e24999', 'e24999')
+        $csv = Join-Path $TestDrive 'groups.csv'
+        @([pscustomobject]@{ LogGroupName = $big; LogStreamName = '' }, [pscustomobject]@{ LogGroupName = $big; LogStreamName = 'stream-1' }) |
+            Export-Csv $csv -NoTypeInformation
+        $errors = @()
+        (Import-Csv $csv | Get-CwLogEvent -Tail 1 @local -ErrorVariable errors).Message | Should -Be @('e24999', 'e24997')
+        $errors.Count | Should -Be 0
     }
 }

@@ -16,9 +16,10 @@ public sealed class LogQuery
     /// <summary>Only the newest this many events (written oldest first).</summary>
     public int? Tail { get; set; }
 
-    /// <summary>After reading what exists, poll for new events until cancelled.</summary>
+    /// <summary>After reading what exists, write every event that arrives (new or late), once, until cancelled.</summary>
     public bool Follow { get; set; }
 
+    /// <summary>Any positive interval; the cmdlet takes only <see cref="TimeSpec.ParseInterval"/>'s bounds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Parse JSON messages into <see cref="LogEvent.Data"/>.</summary>

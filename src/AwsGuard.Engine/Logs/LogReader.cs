@@ -15,8 +15,10 @@ namespace AwsGuard.Engine.Logs;
 /// without a pattern: one cursor per stream, GetLogEvents from the head with one explicit end time (now, unless given),
 /// following nextForwardToken until it repeats. Anything else: FilterLogEvents until no nextToken comes back, at most 100
 /// stream names per call and cursor. Several cursors are merged in time order. Tail reads windows back from the end, each four
-/// times longer than the last, until one holds enough events. Follow polls FilterLogEvents from the newest timestamp seen
-/// minus <see cref="DedupWindow"/> and writes only event ids not yet seen; throttling slows the polls down instead of failing.
+/// times longer than the last, until one holds enough events. Follow then writes the events that arrive after the read
+/// started, by their ingestion time, late ones too: it polls FilterLogEvents from <see cref="DedupWindow"/> below the newest
+/// timestamp written (or below now, when earlier), never below the start time, and writes only event ids not yet written;
+/// throttling slows the polls down instead of failing.
 /// </summary>
 public sealed class LogReader
 {
@@ -25,7 +27,7 @@ public sealed class LogReader
     public const int MaxDirectStreams = 8;
     public static readonly TimeSpan DedupWindow = TimeSpan.FromMinutes(5);
     public const int MaxSeenIds = 100_000;
-    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxBackoffInterval = TimeSpan.FromMinutes(1);
 
     private readonly ILogsClient _logs;
     private readonly Func<DateTime> _utcNow;
@@ -50,9 +52,10 @@ public sealed class LogReader
         query.Validate();
         try
         {
-            var seen = query.Follow ? new SeenEvents(_window, MaxSeenIds) : null;
+            // Follow writes what is ingested from here on; of what was there before, only what the read writes.
+            var startedAt = TimeSpec.ToEpochMilliseconds(_utcNow());
+            var seen = query.Follow ? new SeenEvents(_window, MaxSeenIds, _utcNow) : null;
             Func<LogEvent, bool> emit = seen is null ? write : e => { seen.Add(e); return write(e); };
-            var followFrom = TimeSpec.ToEpochMilliseconds(query.StartTime ?? _utcNow());
             if (query.Tail is { } count)
             {
                 foreach (var e in await TailAsync(query, count, cancel).ConfigureAwait(false))
@@ -62,7 +65,7 @@ public sealed class LogReader
             {
                 return;
             }
-            if (seen is not null) await FollowAsync(query, seen, followFrom, write, cancel).ConfigureAwait(false);
+            if (seen is not null) await FollowAsync(query, seen, startedAt, write, cancel).ConfigureAwait(false);
         }
         catch (WireServiceException error) when (error.ErrorCode == "ResourceNotFoundException")
         {
@@ -193,23 +196,30 @@ public sealed class LogReader
         }
     }
 
+    /// <summary>
+    /// Writes, once each, the events ingested at or after <paramref name="startedAt"/> (epoch milliseconds) and stamped no
+    /// earlier than the start time: what arrives during the follow, new or late, and nothing that was there before.
+    /// </summary>
     private async Task FollowAsync(LogQuery query, SeenEvents seen, long startedAt, Func<LogEvent, bool> write, CancellationToken cancel)
     {
         var interval = query.PollInterval;
+        var notBefore = Ms(query.StartTime) ?? long.MinValue;
+        // An event ingested before the start was there already: written by the read, or left out by -Tail.
+        bool Arrived(LogEvent e) => TimeSpec.ToEpochMilliseconds(e.IngestionTime) >= startedAt;
         while (true)
         {
             await Task.Delay(interval, cancel).ConfigureAwait(false);
-            var from = seen.PollStart(startedAt);
+            var from = Math.Max(seen.PollStart(), notBefore);
             try
             {
                 var cursors = Chunks(query.LogStreamNames).Select(names => FilterEvents(query, names, from, null)).ToList();
-                if (!await MergeAsync(cursors, e => !seen.Add(e) || write(e), cancel).ConfigureAwait(false)) return;
+                if (!await MergeAsync(cursors, e => !Arrived(e) || !seen.Add(e) || write(e), cancel).ConfigureAwait(false)) return;
                 interval = query.PollInterval;
             }
             catch (Exception error) when (!cancel.IsCancellationRequested && AwsErrors.Explain(error).Kind == ErrorKind.LimitsExceeded)
             {
                 // Throttled past the retries: the account's FilterLogEvents quota is shared, so poll less often rather than give up.
-                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Math.Max(MaxPollInterval.Ticks, query.PollInterval.Ticks)));
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Math.Max(MaxBackoffInterval.Ticks, query.PollInterval.Ticks)));
                 CallLog.Current?.Verbose($"Throttled while following {query.LogGroupName}; polling every {interval.TotalSeconds:0.#} s for now.");
             }
         }

@@ -4,8 +4,9 @@ using System.Collections.Generic;
 namespace AwsGuard.Engine.Logs;
 
 /// <summary>
-/// The event ids -Follow has written, over a window of timestamps below the newest one, so that a poll from
-/// (newest - window) writes late events (same or earlier timestamp) once and events already written never again.
+/// The event ids -Follow has written, over the timestamps its polls still reach, so that an event a poll returns again is
+/// never written twice. A poll reaches back a window below the newest event written or below now, whichever is earlier
+/// (an event stamped in the future cannot move the polls past the present); ids below the poll start are forgotten.
 /// Bounded by count too: when more ids than that fall inside the window, the oldest are dropped and polls start after them.
 /// </summary>
 internal sealed class SeenEvents
@@ -13,13 +14,15 @@ internal sealed class SeenEvents
     private readonly SortedSet<(long Timestamp, string Id)> _ids = new();
     private readonly long _windowMs;
     private readonly int _maxIds;
+    private readonly Func<DateTime> _utcNow;
     private long? _newest;
     private long _floor = long.MinValue;
 
-    public SeenEvents(TimeSpan window, int maxIds)
+    public SeenEvents(TimeSpan window, int maxIds, Func<DateTime> utcNow)
     {
         _windowMs = (long)window.TotalMilliseconds;
         _maxIds = maxIds;
+        _utcNow = utcNow;
     }
 
     public int Count => _ids.Count;
@@ -32,15 +35,21 @@ internal sealed class SeenEvents
         var key = (timestamp, e.EventId ?? e.LogStreamName + "\n" + e.Message);
         if (timestamp < _floor || !_ids.Add(key)) return false;
         if (_newest is null || timestamp > _newest) _newest = timestamp;
-        var oldest = _newest.Value - _windowMs;
-        while (_ids.Count > 0 && (_ids.Min.Timestamp < oldest || _ids.Count > _maxIds))
+        PollStart();
+        while (_ids.Count > _maxIds)
         {
-            if (_ids.Min.Timestamp >= oldest) _floor = Math.Max(_floor, _ids.Min.Timestamp + 1); // dropped for count: never poll it again
+            _floor = Math.Max(_floor, _ids.Min.Timestamp + 1); // dropped for count: never poll it again
             _ids.Remove(_ids.Min);
         }
         return true;
     }
 
-    /// <summary>Epoch milliseconds the next poll starts at; <paramref name="fallback"/> is used before any event was seen.</summary>
-    public long PollStart(long fallback) => _newest is { } newest ? Math.Max(newest - _windowMs, _floor) : fallback - _windowMs;
+    /// <summary>Epoch milliseconds the next poll starts at: never lower than the last, so a forgotten id is never returned again.</summary>
+    public long PollStart()
+    {
+        var now = TimeSpec.ToEpochMilliseconds(_utcNow());
+        _floor = Math.Max(_floor, Math.Min(_newest ?? now, now) - _windowMs);
+        while (_ids.Count > 0 && _ids.Min.Timestamp < _floor) _ids.Remove(_ids.Min);
+        return _floor;
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using AwsGuard.Completion;
@@ -15,7 +16,7 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     private ulong _skipped;
     private ulong _written;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("LogGroup")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(LogGroupNameCompleter))]
@@ -48,6 +49,7 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     public SwitchParameter Follow { get; set; }
 
     [Parameter]
+    [PollInterval]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     [Parameter]
@@ -71,6 +73,7 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     protected override async Task ProcessRecordAsync()
     {
         if (Enough()) return;
+        if (Follow) WriteVerbose($"Following {LogGroupName}: polling every {PollInterval.TotalSeconds:0.###} s for events that arrive from now on.");
         try
         {
             await _reader.ReadAsync(Query(LogGroupName), Write, CancelToken).ConfigureAwait(false);
@@ -91,7 +94,8 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     private LogQuery Query(string group) => new()
     {
         LogGroupName = group,
-        LogStreamNames = LogStreamName,
+        // An empty name (an Import-Csv row's empty LogStreamName cell) means all streams, as no name does.
+        LogStreamNames = LogStreamName?.Where(name => !string.IsNullOrEmpty(name)).ToArray() is { Length: > 0 } names ? names : null,
         LogStreamNamePrefix = LogStreamNamePrefix,
         FilterPattern = FilterPattern,
         StartTime = StartTime,

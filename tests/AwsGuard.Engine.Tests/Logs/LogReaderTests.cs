@@ -360,24 +360,189 @@ c.put_log_events(logGroupName='{group}', logStreamName='stream-1', logEvents=[{{
         Assert.Equal(3, logs.Throttled);
     }
 
-    [Fact]
-    public void Seen_events_forget_what_is_older_than_the_window_and_respect_their_bound()
+    public static TheoryData<string> Selections => new() { "one stream", "named streams", "whole group" };
+
+    private static string[]? Selected(string selection) => selection switch
     {
-        var seen = new SeenEvents(TimeSpan.FromSeconds(10), maxIds: 3);
+        "one stream" => new[] { "a" },
+        "named streams" => new[] { "a", "b" },
+        _ => null,
+    };
+
+    private static bool IsSelected(string selection, string stream) => Selected(selection) is not { } names || names.Contains(stream);
+
+    /// <summary>Puts events (stream, epoch ms, message) with boto3; <paramref name="create"/> makes the group and streams a, b, c first.</summary>
+    private Task Put(string group, IEnumerable<(string Stream, long Timestamp, string Message)> events, bool create = false)
+    {
+        var batches = string.Join(",\n", events.GroupBy(e => e.Stream).Select(stream =>
+            $"('{stream.Key}', [{string.Join(", ", stream.OrderBy(e => e.Timestamp).Select(e => $"{{'timestamp': {e.Timestamp}, 'message': '{e.Message}'}}"))}])"));
+        return Tools.Python(_aws.Endpoint, $@"
+import boto3, os
+c = boto3.client('logs', endpoint_url=os.environ['ENDPOINT'])
+if {(create ? "True" : "False")}:
+    c.create_log_group(logGroupName='{group}')
+    for s in 'abc':
+        c.create_log_stream(logGroupName='{group}', logStreamName=s)
+for stream, events in [{batches}]:
+    c.put_log_events(logGroupName='{group}', logStreamName=stream, logEvents=events)
+");
+    }
+
+    private static long Now() => TimeSpec.ToEpochMilliseconds(DateTime.UtcNow);
+
+    /// <summary>
+    /// Runs a follow until <paramref name="last"/> is written, then for a few more polls (a repeat or a late stray would show
+    /// in them), and returns everything written. <paramref name="arrive"/> puts events once the first
+    /// <paramref name="initial"/> events are written, and must put <paramref name="last"/> after all of its others.
+    /// </summary>
+    private async Task<List<LogEvent>> Follow(LogQuery query, int initial, Func<List<LogEvent>, Task> arrive, string last)
+    {
+        var logs = Client();
+        var written = new ConcurrentQueue<LogEvent>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        query.Follow = true;
+        query.PollInterval = TimeSpan.FromMilliseconds(50);
+        var following = new LogReader(logs).ReadAsync(query, e => { written.Enqueue(e); return true; }, cancel.Token);
+        await Until(() => written.Count >= initial, cancel.Token);
+        await arrive(written.ToList());
+        await Until(() => written.Any(e => e.Message == last), cancel.Token);
+        var polls = logs.Calls("FilterLogEvents");
+        await Until(() => logs.Calls("FilterLogEvents") >= polls + 3, cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => following);
+        return written.ToList();
+    }
+
+    /// <summary>
+    /// History in streams a, b and c: one event 4 minutes old, five in the last 20 seconds (all distinct timestamps).
+    /// Then, while following, each stream gets a new event, one at the newest timestamp already written, one 2 minutes
+    /// old, one 3.5 minutes old and one 10 minutes old (late arrivals), and stream a a last one.
+    /// </summary>
+    private async Task<(string Group, List<(string Stream, long Timestamp, string Message)> History)> FollowGroup(string kind)
+    {
+        var group = "/logs/" + LocalAws.UniqueName(kind);
+        var now = Now();
+        var history = new List<(string Stream, long Timestamp, string Message)>();
+        foreach (var (stream, i) in new[] { ("a", 0), ("b", 1), ("c", 2) })
+        {
+            history.Add((stream, now - 240_000 + i, $"{stream}-old"));
+            for (var k = 0; k < 5; k++) history.Add((stream, now - 20_000 + k * 3_000 + i * 1_000, $"{stream}-h{k}"));
+        }
+        await Put(group, history, create: true);
+        return (group, history);
+    }
+
+    private Func<List<LogEvent>, Task> Arrivals(string group) => async written =>
+    {
+        var now = Now();
+        var newest = written.Max(e => TimeSpec.ToEpochMilliseconds(e.Timestamp));
+        await Put(group, new[] { "a", "b", "c" }.SelectMany(s => new[]
+        {
+            (s, now + 1_000, $"{s}-new"), (s, newest, $"{s}-same"), (s, now - 120_000, $"{s}-late2m"),
+            (s, now - 210_000, $"{s}-late3m30s"), (s, now - 600_000, $"{s}-late10m"),
+        }));
+        await Put(group, new[] { ("a", now + 2_000, "a-last") });
+    };
+
+    [Theory]
+    [MemberData(nameof(Selections))]
+    public async Task Tail_then_follow_writes_the_newest_events_then_only_what_arrives_late_ones_included(string selection)
+    {
+        var (group, history) = await FollowGroup("tailfollow");
+        var written = await Follow(new LogQuery { LogGroupName = group, LogStreamNames = Selected(selection), Tail = 3 }, 3, Arrivals(group), "a-last");
+
+        var tail = history.Where(e => IsSelected(selection, e.Stream)).OrderBy(e => e.Timestamp).TakeLast(3).Select(e => e.Message);
+        Assert.Equal(tail, written.Take(3).Select(e => e.Message));
+        // Every arrival of the streams read, once, late ones included; none of the history the tail left out; nothing
+        // older than the five minutes a poll looks back.
+        var arrived = new[] { "a", "b", "c" }.Where(s => IsSelected(selection, s))
+            .SelectMany(s => new[] { $"{s}-new", $"{s}-same", $"{s}-late2m", $"{s}-late3m30s" }).Append("a-last");
+        Assert.Equal(arrived.OrderBy(m => m, StringComparer.Ordinal), written.Skip(3).Select(e => e.Message).OrderBy(m => m, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Selections))]
+    public async Task Start_time_then_follow_never_writes_an_event_older_than_the_start(string selection)
+    {
+        var (group, history) = await FollowGroup("startfollow");
+        var start = DateTime.UtcNow.AddMinutes(-3);
+        var existing = history.Where(e => IsSelected(selection, e.Stream) && e.Timestamp >= TimeSpec.ToEpochMilliseconds(start)).OrderBy(e => e.Timestamp).ToList();
+        var written = await Follow(new LogQuery { LogGroupName = group, LogStreamNames = Selected(selection), StartTime = start }, existing.Count, Arrivals(group), "a-last");
+
+        Assert.Equal(existing.Select(e => e.Message), written.Take(existing.Count).Select(e => e.Message));
+        var arrived = new[] { "a", "b", "c" }.Where(s => IsSelected(selection, s))
+            .SelectMany(s => new[] { $"{s}-new", $"{s}-same", $"{s}-late2m" }).Append("a-last"); // not late3m30s: before the start
+        Assert.Equal(arrived.OrderBy(m => m, StringComparer.Ordinal), written.Skip(existing.Count).Select(e => e.Message).OrderBy(m => m, StringComparer.Ordinal));
+        Assert.All(written, e => Assert.True(e.Timestamp >= start.AddMilliseconds(-1), $"{e.Message} at {e.Timestamp:o} is before {start:o}"));
+    }
+
+    [Fact]
+    public async Task Following_a_group_whose_events_are_all_older_than_the_start_writes_only_what_arrives()
+    {
+        var group = "/logs/" + LocalAws.UniqueName("oldonly");
+        var now = Now();
+        await Put(group, new[] { ("a", now - 240_000, "a-old") }, create: true);
+        var written = await Follow(new LogQuery { LogGroupName = group, StartTime = DateTime.UtcNow.AddMinutes(-3) }, 0,
+            _ => Put(group, new[] { ("b", Now(), "b-new") }), "b-new");
+        Assert.Equal(new[] { "b-new" }, written.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Follow_with_a_filter_pattern_writes_only_matching_arrivals_late_ones_included()
+    {
+        var (group, _) = await FollowGroup("patternfollow");
+        var written = await Follow(new LogQuery { LogGroupName = group, FilterPattern = "late2m" }, 0, async _ =>
+        {
+            await Arrivals(group)(new List<LogEvent> { new() { Timestamp = DateTime.UtcNow } });
+            await Put(group, new[] { ("b", Now() + 3_000, "b-late2m-last") });
+        }, "b-late2m-last");
+        Assert.Equal(new[] { "a-late2m", "b-late2m", "b-late2m-last", "c-late2m" }, written.Select(e => e.Message).OrderBy(m => m, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tail_with_a_start_or_an_end_time_gives_the_newest_events_inside_them()
+    {
+        var (group, history) = await FollowGroup("tailbounds");
+        var reader = new LogReader(Client());
+        var ordered = history.OrderBy(e => e.Timestamp).ToList();
+        // -Tail with -StartTime: the newest N at or after the start; fewer when fewer are.
+        var start = TimeSpec.FromEpochMilliseconds(ordered[^4].Timestamp);
+        Assert.Equal(ordered.TakeLast(2).Select(e => e.Message), (await Read(reader, new LogQuery { LogGroupName = group, StartTime = start, Tail = 2 })).Select(e => e.Message));
+        Assert.Equal(ordered.TakeLast(4).Select(e => e.Message), (await Read(reader, new LogQuery { LogGroupName = group, StartTime = start, Tail = 10 })).Select(e => e.Message));
+        // -Tail with -EndTime: the newest N at or before the end (inclusive), for one stream and the group.
+        var end = TimeSpec.FromEpochMilliseconds(ordered[^6].Timestamp);
+        Assert.Equal(ordered.Take(ordered.Count - 5).TakeLast(3).Select(e => e.Message),
+            (await Read(reader, new LogQuery { LogGroupName = group, EndTime = end, Tail = 3 })).Select(e => e.Message));
+        var aOnly = ordered.Where(e => e.Stream == "a" && e.Timestamp <= ordered[^6].Timestamp).TakeLast(2).Select(e => e.Message);
+        Assert.Equal(aOnly, (await Read(reader, new LogQuery { LogGroupName = group, LogStreamNames = new[] { "a" }, EndTime = end, Tail = 2 })).Select(e => e.Message));
+        // Both: the newest N between them; the old events (4 minutes back) are found when the window reaches them.
+        Assert.Equal(ordered.Take(4).Select(e => e.Message),
+            (await Read(reader, new LogQuery { LogGroupName = group, StartTime = TimeSpec.FromEpochMilliseconds(ordered[0].Timestamp), EndTime = TimeSpec.FromEpochMilliseconds(ordered[3].Timestamp), Tail = 4 })).Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Seen_events_forget_what_polls_no_longer_reach_and_respect_their_bound()
+    {
+        var now = TimeSpec.FromEpochMilliseconds(200_000);
+        var seen = new SeenEvents(TimeSpan.FromSeconds(10), maxIds: 3, () => now);
         LogEvent At(long ms, string id) => new() { Timestamp = TimeSpec.FromEpochMilliseconds(ms), EventId = id };
-        Assert.True(seen.Add(At(100_000, "a")));
+        Assert.True(seen.Add(At(100_000, "a")));      // an old event, written by the read before the follow
         Assert.False(seen.Add(At(100_000, "a")));
-        Assert.True(seen.Add(At(100_000, "b")));     // same millisecond, another event
-        Assert.True(seen.Add(At(95_000, "c")));      // late, inside the window
-        Assert.Equal(90_000, seen.PollStart(0));
-        Assert.True(seen.Add(At(120_000, "d")));     // a, b, c fall out of the window
-        Assert.Equal(1, seen.Count);
-        Assert.Equal(110_000, seen.PollStart(0));
-        foreach (var id in new[] { "e", "f", "g" }) Assert.True(seen.Add(At(119_000, id)));
-        Assert.Equal(3, seen.Count);                 // the bound dropped the oldest; polls now start after it
-        Assert.Equal(119_001, seen.PollStart(0));
-        Assert.False(seen.Add(At(119_000, "e")));
-        Assert.Equal(5_000, new SeenEvents(TimeSpan.FromSeconds(10), 3).PollStart(15_000));
+        Assert.True(seen.Add(At(100_000, "b")));      // same millisecond, another event
+        Assert.Equal(90_000, seen.PollStart());       // the window below the newest event written, which is before now
+        Assert.True(seen.Add(At(195_000, "c")));
+        Assert.Equal(1, seen.Count);                  // a and b are below every poll from now on
+        Assert.Equal(185_000, seen.PollStart());
+        Assert.True(seen.Add(At(1_000_000, "future"))); // stamped in the future: polls start below now, not below it
+        Assert.Equal(190_000, seen.PollStart());
+        now = TimeSpec.FromEpochMilliseconds(250_000);
+        Assert.Equal(240_000, seen.PollStart());
+        Assert.Equal(1, seen.Count);                  // c fell below the polls; the future event is kept
+        foreach (var id in new[] { "e", "f", "g" }) Assert.True(seen.Add(At(245_000, id)));
+        Assert.Equal(3, seen.Count);                  // the bound dropped the oldest; polls now start after it
+        Assert.Equal(245_001, seen.PollStart());
+        Assert.False(seen.Add(At(245_000, "e")));
+        Assert.Equal(240_000, new SeenEvents(TimeSpan.FromSeconds(10), 3, () => now).PollStart()); // nothing written: below now
     }
 
     private static async Task Until(Func<bool> condition, CancellationToken cancel)

@@ -89,6 +89,41 @@ public sealed class TimeSpecTests
     }
 
     [Fact]
+    public void The_numbers_PowerShell_makes_of_90s_and_1d_are_refused_not_read_as_epoch_milliseconds()
+    {
+        // Typed as an argument, 90s and 1d reach the parser as text (the cmdlet's attribute sees to it); as a value in an
+        // expression or a variable they are an Int16 and a decimal, which no one means as milliseconds after 1970.
+        foreach (var number in new object[] { (short)90, 1m, (byte)5, (sbyte)5, (ushort)5 })
+            Assert.Contains("'90s'", Assert.Throws<FormatException>(() => TimeSpec.Parse(number, Now, NewYork)).Message);
+        Assert.Equal(new DateTime(2024, 3, 10, 11, 58, 30, DateTimeKind.Utc), TimeSpec.Parse("90s", Now, NewYork));
+        Assert.Equal(new DateTime(2024, 3, 9, 12, 0, 0, DateTimeKind.Utc), TimeSpec.Parse("1d", Now, NewYork));
+    }
+
+    public static TheoryData<object, double> Intervals => new()
+    {
+        { 5, 5 }, { 5L, 5 }, { 2.5, 2.5 }, { (short)90, 90 }, { 1m, 1 }, // a number is seconds, whatever its type
+        { "5", 5 }, { " 2.5 ", 2.5 }, { "90s", 90 }, { "2m", 120 }, { "1m30s", 90 }, { "1h", 3600 },
+        { "00:00:05", 5 }, { "00:01:30", 90 }, { TimeSpan.FromSeconds(1), 1 }, { TimeSpan.FromMinutes(10), 600 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Intervals))]
+    public void Poll_intervals_are_seconds_spans_or_TimeSpans(object value, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), TimeSpec.ParseInterval(value));
+
+    public static TheoryData<object?, string> BadIntervals => new()
+    {
+        { 0.5, "at least" }, { 0, "at least" }, { -5, "at least" }, { "00:00:00.2", "at least" }, { TimeSpan.FromTicks(5), "at least" },
+        { "500ms", "00:00:05" }, { "2h", "at most" }, { 86400, "at most" }, { 1e300, "at most" }, { "", "00:00:05" }, { "5x", "00:00:05" },
+        { "1.5m", "00:00:05" }, { null, "00:00:05" }, { DateTime.UtcNow, "00:00:05" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadIntervals))]
+    public void Sub_second_long_and_unreadable_poll_intervals_are_refused_saying_why(object? value, string saying) =>
+        Assert.Contains(saying, Assert.Throws<FormatException>(() => TimeSpec.ParseInterval(value)).Message);
+
+    [Fact]
     public void Epoch_milliseconds_round_trip()
     {
         var time = new DateTime(2024, 3, 10, 7, 30, 0, 123, DateTimeKind.Utc);
