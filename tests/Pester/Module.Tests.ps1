@@ -8,9 +8,9 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $module = Import-Module (Get-TestModulePath) -PassThru -Force
-    $common = [Management.Automation.Internal.CommonParameters].GetProperties().Name +
-        [Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name +
-        [Management.Automation.PagingParameters].GetProperties().Name
+    Import-Module (Join-Path $PSScriptRoot '../../build/HelpCheck.psm1') -Force
+    # Only these are left to about_CommonParameters; -WhatIf, -Confirm and the paging parameters have help of their own.
+    $common = [Management.Automation.Internal.CommonParameters].GetProperties().Name
 }
 
 Describe 'The AwsGuard module' {
@@ -62,6 +62,18 @@ Describe 'The AwsGuard module' {
     }
 }
 
+Describe 'Help of the parameters' {
+    It 'shows the real default of a parameter the cmdlet initialises' {
+        (Get-Help Get-PublicBucket -Parameter ThrottleLimit).defaultValue | Should -Be '16'
+    }
+
+    It 'documents -WhatIf and -Confirm, and the paging parameters, in PowerShell''s words' {
+        (Get-Help Revoke-RoleSession -Parameter WhatIf | Out-String) | Should -Match 'Shows what would happen if the cmdlet runs'
+        (Get-Help Revoke-RoleSession -Parameter Confirm | Out-String) | Should -Match 'Prompts you for confirmation'
+        (Get-Help Get-CwLogEvent -Parameter First | Out-String) | Should -Match 'Gets only the specified number of objects'
+    }
+}
+
 Describe 'Help and metadata of <Name>' -ForEach $cmdlets {
     BeforeAll {
         $command = Get-Command $Name
@@ -90,6 +102,22 @@ Describe 'Help and metadata of <Name>' -ForEach $cmdlets {
             $documented = $help.Parameters.Parameter | Where-Object Name -EQ $parameter
             $documented | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
             ($documented.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'shows in Get-Help the syntax Get-Command shows' {
+        Get-HelpSyntaxDifference $Name | Should -BeNullOrEmpty
+    }
+
+    It 'lists as INPUTS exactly what binds from the pipeline' {
+        Get-HelpInputDifference $Name | Should -BeNullOrEmpty
+    }
+
+    It 'gives every parameter a default value: False for a switch, None where there is none' {
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -notin $common }) {
+            $documented = $help.Parameters.Parameter | Where-Object Name -EQ $parameter.Name
+            $documented.defaultValue | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) has a default or None"
+            if ($parameter.SwitchParameter) { $documented.defaultValue | Should -Be 'False' }
         }
     }
 
