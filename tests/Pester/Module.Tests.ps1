@@ -57,6 +57,26 @@ Describe 'The AwsGuard module' {
         }
     }
 
+    It 'shows an object''s key, every reason and a whole ARN at 80 columns: wrapped, never cut' {
+        $null = (Get-Command Get-PublicBucket, Get-AwsGuardIdentity).OutputType.Type # loads AwsGuard's types
+        $details = 'the object ACL grants READ to everyone (AllUsers)', 'the bucket policy statement PublicRead allows s3:GetObject to *'
+        $exposures = @(
+            [AwsGuard.BucketExposure]@{ BucketName = 'website-assets'; Status = 'NotPublic' }
+            [AwsGuard.BucketExposure]@{ BucketName = 'website-assets'; ObjectKey = 'index.html'; Status = 'Public'; PublicRead = $true
+                Reasons = [AwsGuard.ExposureReason[]]@($details | ForEach-Object { [AwsGuard.ExposureReason]@{ Detail = $_ } }) })
+        $identity = [AwsGuard.CallerIdentity]@{ Account = '123456789012'; Region = 'ap-southeast-2'
+            Arn = 'arn:aws:sts::123456789012:assumed-role/SecurityAuditReadOnly/AwsGuard-20261129T215926' }
+        foreach ($shown in ($exposures | Out-String -Width 80), ($identity | Out-String -Width 80)) {
+            $shown -split '\r?\n' | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+            $shown | Should -Not -Match '…'
+        }
+        $table = $exposures | Out-String -Width 80
+        $table | Should -Match '(?m)^website-assets/index\.html +Public'
+        $table | Should -Match '(?m)^website-assets +NotPublic'
+        foreach ($detail in $details) { ($table -replace '\s+', ' ') | Should -Match ([regex]::Escape($detail)) }
+        ($identity | Out-String -Width 80) | Should -Match '(?m)^\s+SecurityAuditReadOnly/AwsGuard-20261129T215926\s*$'
+    }
+
     It 'has an about_AwsGuard topic' {
         (Get-Help about_AwsGuard | Out-String) | Should -Match 'Credentials, first hit wins'
     }
