@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace AwsGuard;
 
 /// <summary>Whether an S3 bucket (or one object in it) is public, by AWS's own definition of public, and why.</summary>
@@ -22,7 +24,11 @@ public sealed class BucketExposure
     /// <summary>Anyone can write (objects, deletes, ACL or policy changes): only set when the exposure is in effect.</summary>
     public bool PublicWrite { get; set; }
 
-    public ExposureReason[] Reasons { get; set; } = new ExposureReason[0];
+    /// <summary>Every finding; as text (Export-Csv) each is "Source: Detail", joined by "; ".</summary>
+    public JoinedList<ExposureReason> Reasons { get; set; } = new ExposureReason[0];
+
+    /// <summary>The reasons' details as one text, joined by "; ": what an audit report in CSV needs.</summary>
+    public string Reason => string.Join("; ", Reasons.Select(r => r.Detail));
 
     /// <summary>Account-level OR bucket-level Block Public Access, flag by flag (a flag whose source could not be read counts as false).</summary>
     public BlockPublicAccessFlags EffectiveBlockPublicAccess { get; set; } = new();

@@ -9,7 +9,7 @@ public sealed class ExposureReason
     public string? Principal { get; set; }
 
     /// <summary>ACL permissions (READ, WRITE_ACP ...) or policy actions (s3:GetObject ...); a Block Public Access flag name for those sources.</summary>
-    public string[] Permissions { get; set; } = new string[0];
+    public JoinedList<string> Permissions { get; set; } = new string[0];
 
     /// <summary>This finding exposes reads (objects, listings, ACLs or policy).</summary>
     public bool Read { get; set; }

@@ -49,6 +49,6 @@ public sealed class CloudTrailEvent : LogEvent
     /// <summary>The role assumed by an AssumeRole* event (requestParameters.roleArn), else the role an assumed-role caller's session was issued from.</summary>
     public string? RoleArn { get; set; }
 
-    /// <summary>The whole record: objects as case-insensitive dictionaries, arrays as object[].</summary>
+    /// <summary>The whole record: objects as case-insensitive dictionaries, arrays as object[]; as text, the record's JSON.</summary>
     public IDictionary<string, object?> Record { get; set; } = new Dictionary<string, object?>();
 }

@@ -8,9 +8,9 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $module = Import-Module (Get-TestModulePath) -PassThru -Force
-    $common = [Management.Automation.Internal.CommonParameters].GetProperties().Name +
-        [Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name +
-        [Management.Automation.PagingParameters].GetProperties().Name
+    Import-Module (Join-Path $PSScriptRoot '../../build/HelpCheck.psm1') -Force
+    # Only these are left to about_CommonParameters; -WhatIf, -Confirm and the paging parameters have help of their own.
+    $common = [Management.Automation.Internal.CommonParameters].GetProperties().Name
 }
 
 Describe 'The AwsGuard module' {
@@ -57,8 +57,40 @@ Describe 'The AwsGuard module' {
         }
     }
 
+    It 'shows an object''s key, every reason and a whole ARN at 80 columns: wrapped, never cut' {
+        $null = (Get-Command Get-PublicBucket, Get-AwsGuardIdentity).OutputType.Type # loads AwsGuard's types
+        $details = 'the object ACL grants READ to everyone (AllUsers)', 'the bucket policy statement PublicRead allows s3:GetObject to *'
+        $exposures = @(
+            [AwsGuard.BucketExposure]@{ BucketName = 'website-assets'; Status = 'NotPublic' }
+            [AwsGuard.BucketExposure]@{ BucketName = 'website-assets'; ObjectKey = 'index.html'; Status = 'Public'; PublicRead = $true
+                Reasons = [AwsGuard.ExposureReason[]]@($details | ForEach-Object { [AwsGuard.ExposureReason]@{ Detail = $_ } }) })
+        $identity = [AwsGuard.CallerIdentity]@{ Account = '123456789012'; Region = 'ap-southeast-2'
+            Arn = 'arn:aws:sts::123456789012:assumed-role/SecurityAuditReadOnly/AwsGuard-20261129T215926' }
+        foreach ($shown in ($exposures | Out-String -Width 80), ($identity | Out-String -Width 80)) {
+            $shown -split '\r?\n' | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+            $shown | Should -Not -Match '…'
+        }
+        $table = $exposures | Out-String -Width 80
+        $table | Should -Match '(?m)^website-assets/index\.html +Public'
+        $table | Should -Match '(?m)^website-assets +NotPublic'
+        foreach ($detail in $details) { ($table -replace '\s+', ' ') | Should -Match ([regex]::Escape($detail)) }
+        ($identity | Out-String -Width 80) | Should -Match '(?m)^\s+SecurityAuditReadOnly/AwsGuard-20261129T215926\s*$'
+    }
+
     It 'has an about_AwsGuard topic' {
         (Get-Help about_AwsGuard | Out-String) | Should -Match 'Credentials, first hit wins'
+    }
+}
+
+Describe 'Help of the parameters' {
+    It 'shows the real default of a parameter the cmdlet initialises' {
+        (Get-Help Get-PublicBucket -Parameter ThrottleLimit).defaultValue | Should -Be '16'
+    }
+
+    It 'documents -WhatIf and -Confirm, and the paging parameters, in PowerShell''s words' {
+        (Get-Help Revoke-RoleSession -Parameter WhatIf | Out-String) | Should -Match 'Shows what would happen if the cmdlet runs'
+        (Get-Help Revoke-RoleSession -Parameter Confirm | Out-String) | Should -Match 'Prompts you for confirmation'
+        (Get-Help Get-CwLogEvent -Parameter First | Out-String) | Should -Match 'Gets only the specified number of objects'
     }
 }
 
@@ -90,6 +122,22 @@ Describe 'Help and metadata of <Name>' -ForEach $cmdlets {
             $documented = $help.Parameters.Parameter | Where-Object Name -EQ $parameter
             $documented | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
             ($documented.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'shows in Get-Help the syntax Get-Command shows' {
+        Get-HelpSyntaxDifference $Name | Should -BeNullOrEmpty
+    }
+
+    It 'lists as INPUTS exactly what binds from the pipeline' {
+        Get-HelpInputDifference $Name | Should -BeNullOrEmpty
+    }
+
+    It 'gives every parameter a default value: False for a switch, None where there is none' {
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -notin $common }) {
+            $documented = $help.Parameters.Parameter | Where-Object Name -EQ $parameter.Name
+            $documented.defaultValue | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) has a default or None"
+            if ($parameter.SwitchParameter) { $documented.defaultValue | Should -Be 'False' }
         }
     }
 

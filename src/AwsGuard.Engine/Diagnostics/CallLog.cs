@@ -21,9 +21,15 @@ public static class CallLog
         set => CurrentOutput.Value = value;
     }
 
-    /// <summary>One verbose line per AWS call: service, operation, region, HTTP status, milliseconds.</summary>
-    public static void Write(string service, string operation, string? region, int? status, long milliseconds) =>
-        Current?.Verbose($"AWS {service} {operation} {region ?? "-"} -> {(status is { } s ? s.ToString() : "no response")} in {milliseconds} ms");
+    /// <summary>
+    /// One verbose line per AWS call: service, operation, region, HTTP status (with the AWS error code of an error answer),
+    /// milliseconds; "no response" only when no answer arrived at all.
+    /// </summary>
+    public static void Write(string service, string operation, string? region, int? status, string? errorCode, long milliseconds)
+    {
+        var answer = status is { } s ? (string.IsNullOrEmpty(errorCode) ? s.ToString() : $"{s} {errorCode}") : "no response";
+        Current?.Verbose($"AWS {service} {operation} {region ?? "-"} -> {answer} in {milliseconds} ms");
+    }
 }
 
 /// <summary>Outermost pipeline handler: times a whole call, retries included, and logs it.</summary>
@@ -66,10 +72,13 @@ internal sealed class CallLogHandler : PipelineHandler
         var operation = request.RequestName.EndsWith("Request", StringComparison.Ordinal)
             ? request.RequestName.Substring(0, request.RequestName.Length - "Request".Length)
             : request.RequestName;
-        var status = error is AmazonServiceException { StatusCode: not 0 } service
+        var service = error as AmazonServiceException;
+        // An answer the SDK unmarshals without an HTTP response (a suppressed 404) still carries its status on the response.
+        var status = service is { StatusCode: not 0 }
             ? (int)service.StatusCode
-            : (int?)context.ResponseContext?.HttpResponse?.StatusCode;
+            : (int?)context.ResponseContext?.HttpResponse?.StatusCode ?? (int?)context.ResponseContext?.Response?.HttpStatusCode;
         CallLog.Write(request.ServiceMetaData?.ServiceId ?? request.ClientConfig.RegionEndpointServiceName, operation,
-            request.ClientConfig.AuthenticationRegion ?? request.ClientConfig.RegionEndpoint?.SystemName, status, clock.ElapsedMilliseconds);
+            request.ClientConfig.AuthenticationRegion ?? request.ClientConfig.RegionEndpoint?.SystemName, status, service?.ErrorCode,
+            clock.ElapsedMilliseconds);
     }
 }

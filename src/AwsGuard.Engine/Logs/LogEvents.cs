@@ -69,7 +69,7 @@ public static class LogEvents
         try
         {
             using var document = JsonDocument.Parse(text);
-            return Convert(document.RootElement);
+            return Convert(document.RootElement, text);
         }
         catch (JsonException)
         {
@@ -77,13 +77,16 @@ public static class LogEvents
         }
     }
 
-    /// <summary>JSON as plain .NET values PowerShell reads naturally ($e.Record.userIdentity.arn).</summary>
-    private static object? Convert(JsonElement e)
+    /// <summary>
+    /// JSON as plain .NET values PowerShell reads naturally ($e.Record.userIdentity.arn); the root object keeps its
+    /// <paramref name="source"/> text as its text form.
+    /// </summary>
+    private static object? Convert(JsonElement e, string? source = null)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
-                var map = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                var map = source is null ? new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) : new ParsedJsonObject(source);
                 foreach (var p in e.EnumerateObject()) map[p.Name] = Convert(p.Value);
                 return map;
             case JsonValueKind.Array:

@@ -39,13 +39,16 @@ public sealed class LogQuery
     {
         if (string.IsNullOrEmpty(LogGroupName)) throw Invalid("NoLogGroup", "A log group name is required.");
         if (StartTime is { } start && EndTime is { } end && end < start)
-            throw Invalid("EndBeforeStart", $"The end time {end:u} is before the start time {start:u}.");
-        if (Follow && EndTime is not null) throw Invalid("FollowWithEndTime", "-Follow reads until stopped; it takes no end time.");
+            throw Invalid("EndBeforeStart", $"The end time {end:u} is before the start time {start:u}.", end);
+        if (Follow && EndTime is not null) throw Invalid("FollowWithEndTime", "-Follow reads until stopped; it takes no end time.", EndTime);
         if (LogStreamNames is { Count: > 0 } && !string.IsNullOrEmpty(LogStreamNamePrefix))
-            throw Invalid("StreamNamesWithPrefix", "Give stream names or a stream name prefix, not both (CloudWatch Logs takes one or the other).");
-        if (Tail is < 1) throw Invalid("InvalidTail", "-Tail must be at least 1.");
-        if (PollInterval <= TimeSpan.Zero) throw Invalid("InvalidPollInterval", "The poll interval must be positive.");
+            throw Invalid("StreamNamesWithPrefix", "Give stream names or a stream name prefix, not both (CloudWatch Logs takes one or the other).",
+                LogStreamNamePrefix);
+        if (Tail is < 1) throw Invalid("InvalidTail", "-Tail must be at least 1.", Tail);
+        if (PollInterval <= TimeSpan.Zero) throw Invalid("InvalidPollInterval", "The poll interval must be positive.", PollInterval);
     }
 
-    private AwsGuardException Invalid(string id, string message) => new(ErrorKind.InvalidArgument, id, message, LogGroupName);
+    /// <summary>An InvalidArgument error whose target is the offending value (the log group name when none is given).</summary>
+    private AwsGuardException Invalid(string id, string message, object? value = null) =>
+        new(ErrorKind.InvalidArgument, id, message, value ?? LogGroupName);
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -170,7 +169,7 @@ public sealed class PublicAccessScanner
         var acl = Fetch<IReadOnlyList<AclGrant>>("s3:GetBucketAcl", bucket, async () =>
             Grants((await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Grants));
         var policy = Fetch("s3:GetBucketPolicy", bucket, async () =>
-            PolicyText(await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancel).ConfigureAwait(false)),
+            (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Policy,
             "NoSuchBucketPolicy");
         var objectAcl = key is null ? null : Fetch<IReadOnlyList<AclGrant>>("s3:GetObjectAcl", bucket, async () =>
             Grants((await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = key }, cancel).ConfigureAwait(false)).Grants));
@@ -271,25 +270,6 @@ public sealed class PublicAccessScanner
     /// <summary>Failures that are the user's answer rather than one bucket's: no such bucket or key, bad credentials, a stop.</summary>
     private static bool Fatal(AwsGuardException error) =>
         error.ErrorId is "NoSuchBucket" or "NoSuchKey" || error.Kind is ErrorKind.AuthenticationError or ErrorKind.OperationStopped;
-
-    /// <summary>
-    /// The policy document. The SDK hands a 404 answer (NoSuchBucketPolicy, NoSuchBucket) back as the policy text instead of
-    /// throwing; such an answer is turned into the error it is.
-    /// </summary>
-    private static string? PolicyText(GetBucketPolicyResponse response)
-    {
-        var text = response.Policy;
-        var status = (int)response.HttpStatusCode;
-        var looksLikeError = text is not null && text.TrimStart().StartsWith("<", StringComparison.Ordinal) && text.Contains("<Error>");
-        if ((status >= 300 || looksLikeError) && !(text?.TrimStart().StartsWith("{", StringComparison.Ordinal) ?? false))
-        {
-            var code = text is null ? null : Regex.Match(text, "<Code>([^<]*)</Code>").Groups[1].Value;
-            var message = text is null ? null : Regex.Match(text, "<Message>([^<]*)</Message>").Groups[1].Value;
-            throw new AmazonS3Exception(string.IsNullOrEmpty(message) ? $"GetBucketPolicy answered {status}." : message,
-                ErrorType.Sender, string.IsNullOrEmpty(code) ? status.ToString() : code, "", response.HttpStatusCode);
-        }
-        return text;
-    }
 
     private static IReadOnlyList<AclGrant> Grants(List<S3Grant>? grants) =>
         (grants ?? new List<S3Grant>())

@@ -1,8 +1,11 @@
 using System;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using Amazon.S3;
+using Amazon.S3.Model;
 using Amazon.SecurityToken;
 using AwsGuard.Engine.Diagnostics;
 
@@ -11,6 +14,7 @@ namespace AwsGuard.Engine.Sessions;
 /// <summary>
 /// Makes the SDK clients AwsGuard uses, configured one way: the call log in their pipeline, and with an
 /// endpoint override (moto, MinIO, a VPC endpoint) path-style S3 with checksums only when required.
+/// S3's error answers that the SDK hands back as responses are turned into the errors they are.
 /// </summary>
 public static class AwsClients
 {
@@ -56,7 +60,42 @@ public static class AwsClients
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
             base.CustomizeRuntimePipeline(pipeline);
-            pipeline.AddHandler(new CallLogHandler());
+            pipeline.AddHandler(new S3ErrorAnswerHandler());
+            pipeline.AddHandler(new CallLogHandler()); // outermost: it sees the error the handler above raises
+        }
+    }
+
+    /// <summary>
+    /// The SDK hands a 404 answer to GetBucketPolicy (NoSuchBucketPolicy, NoSuchBucket) back as a response whose Policy is the
+    /// error document; this raises it as the AmazonS3Exception it is, for every caller and for the call log.
+    /// </summary>
+    private sealed class S3ErrorAnswerHandler : PipelineHandler
+    {
+        public override void InvokeSync(IExecutionContext executionContext)
+        {
+            base.InvokeSync(executionContext);
+            ThrowIfError(executionContext.ResponseContext.Response);
+        }
+
+        public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+        {
+            var response = await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+            ThrowIfError(executionContext.ResponseContext.Response);
+            return response;
+        }
+
+        private static void ThrowIfError(AmazonWebServiceResponse? response)
+        {
+            if (response is not GetBucketPolicyResponse { } answer) return;
+            var text = answer.Policy;
+            var status = (int)answer.HttpStatusCode;
+            var isDocument = text?.TrimStart().StartsWith("{", StringComparison.Ordinal) ?? false;
+            var looksLikeError = text is not null && text.TrimStart().StartsWith("<", StringComparison.Ordinal) && text.Contains("<Error>");
+            if (isDocument || (status < 300 && !looksLikeError)) return;
+            var code = text is null ? null : Regex.Match(text, "<Code>([^<]*)</Code>").Groups[1].Value;
+            var message = text is null ? null : Regex.Match(text, "<Message>([^<]*)</Message>").Groups[1].Value;
+            throw new AmazonS3Exception(string.IsNullOrEmpty(message) ? $"GetBucketPolicy answered {status}." : message,
+                ErrorType.Sender, string.IsNullOrEmpty(code) ? status.ToString() : code, "", answer.HttpStatusCode);
         }
     }
 

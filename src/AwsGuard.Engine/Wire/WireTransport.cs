@@ -52,12 +52,13 @@ internal sealed class WireTransport
             }, error => error is WireServiceException service
                 ? RetryPolicy.IsRetryable((int)service.StatusCode, service.ErrorCode)
                 : RetryPolicy.IsTransient(error, cancel), cancel).ConfigureAwait(false);
-            CallLog.Write(request.Service, request.Operation, request.SigningRegion, response.Status, clock.ElapsedMilliseconds);
+            CallLog.Write(request.Service, request.Operation, request.SigningRegion, response.Status, null, clock.ElapsedMilliseconds);
             return response;
         }
-        catch (Exception)
+        catch (Exception error)
         {
-            CallLog.Write(request.Service, request.Operation, request.SigningRegion, lastStatus, clock.ElapsedMilliseconds);
+            CallLog.Write(request.Service, request.Operation, request.SigningRegion, lastStatus, (error as WireServiceException)?.ErrorCode,
+                clock.ElapsedMilliseconds);
             throw;
         }
     }

@@ -4,13 +4,18 @@ using AwsGuard.Engine;
 
 namespace AwsGuard.Commands;
 
-/// <summary>ErrorRecords for AwsGuard's failures: the AWS error code as ErrorId, a fitting category, the item as target.</summary>
+/// <summary>
+/// ErrorRecords for AwsGuard's failures: the AWS error code as ErrorId, a fitting category, the item as target, and the
+/// recommended action where AwsGuard knows the fix.
+/// </summary>
 internal static class ErrorRecords
 {
     public static ErrorRecord From(Exception error, object? target = null)
     {
         var explained = AwsErrors.Explain(error, target);
-        return new ErrorRecord(explained, explained.ErrorId, CategoryOf(explained.Kind), explained.Target);
+        var record = new ErrorRecord(explained, explained.ErrorId, CategoryOf(explained.Kind), explained.Target);
+        if (explained.RecommendedAction is { } action) record.ErrorDetails = new ErrorDetails(explained.Message) { RecommendedAction = action };
+        return record;
     }
 
     public static ErrorCategory CategoryOf(ErrorKind kind) => kind switch

@@ -46,4 +46,25 @@ public sealed class AwsErrorsTests
         Assert.Equal(ErrorKind.ConnectionError, AwsErrors.Explain(new HttpRequestException("refused")).Kind);
         Assert.Equal(ErrorKind.OperationStopped, AwsErrors.Explain(new OperationCanceledException()).Kind);
     }
+
+    [Fact]
+    public void ADenialRecommendsThePermissionItNames()
+    {
+        var denied = new AmazonServiceException("User: arn:aws:iam::111122223333:user/audit is not authorized to perform: iam:PutRolePolicy on resource: role ci")
+        { ErrorCode = "AccessDenied", StatusCode = HttpStatusCode.Forbidden };
+
+        Assert.StartsWith("Allow iam:PutRolePolicy to the identity AwsGuard acts as", AwsErrors.Explain(denied, "ci").RecommendedAction);
+        var unnamed = new AmazonServiceException("Access Denied") { ErrorCode = "AccessDenied", StatusCode = HttpStatusCode.Forbidden };
+        Assert.StartsWith("Allow the denied action to the identity AwsGuard acts as", AwsErrors.Explain(unnamed).RecommendedAction);
+    }
+
+    [Fact]
+    public void AwsGuardsOwnErrorsRecommendTheParameterToAddAndKeepTheirOwnRecommendation()
+    {
+        var folder = new AwsGuardException(ErrorKind.InvalidArgument, "SourceIsFolder", "The source './logs' is a folder.");
+        Assert.Equal("Add -Recurse.", AwsErrors.Explain(folder, "./logs").RecommendedAction);
+        var own = new AwsGuardException(ErrorKind.InvalidArgument, "SourceIsFolder", "x", "./logs", "Pick a file.");
+        Assert.Equal("Pick a file.", AwsErrors.Explain(own).RecommendedAction);
+        Assert.Null(AwsErrors.Explain(new AwsGuardException(ErrorKind.ObjectNotFound, "NoSuchBucket", "No such bucket.")).RecommendedAction);
+    }
 }

@@ -51,6 +51,18 @@ public sealed class PublicAccessScannerTests
     }
 
     [Fact]
+    public async Task CallLogShowsTheStatusAndErrorCodeOfErrorAnswers()
+    {
+        // S3 answers 404 NoSuchBucketPolicy and 404 NoSuchPublicAccessBlockConfiguration here; the SDK hands the first back
+        // as a response, not an error, and the log once said "no response" for it.
+        var bucket = await _s3.NewBucketAsync();
+        var (_, calls) = await Counted(() => _s3.Scanner().EvaluateAsync(bucket, null, CancellationToken.None));
+        Assert.Contains(calls, c => c.StartsWith("AWS S3 GetBucketPolicy us-east-1 -> 404 NoSuchBucketPolicy in ", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.StartsWith("AWS S3 GetPublicAccessBlock us-east-1 -> 404 NoSuchPublicAccessBlockConfiguration in ", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.StartsWith("AWS S3 GetBucketAcl us-east-1 -> 200 in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BucketWithPolicyAddsPolicyStatus()
     {
         var bucket = await _s3.NewBucketAsync();
