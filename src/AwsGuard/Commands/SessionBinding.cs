@@ -60,7 +60,7 @@ internal static class SessionBinding
     /// </summary>
     public static SessionParameters ForCompletion(string commandName, IDictionary typed)
     {
-        var state = ((EngineIntrinsics)ScriptBlock.Create("$ExecutionContext").InvokeReturnAsIs()).SessionState;
+        var state = ((EngineIntrinsics)Unwrap(ScriptBlock.Create("$ExecutionContext").InvokeReturnAsIs())!).SessionState;
         var bound = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in typed) bound[entry.Key] = entry.Value;
         AddDefaultValues(commandName, bound, state);
