@@ -1,6 +1,7 @@
 using System.Linq;
 using Amazon.Runtime;
 using AwsGuard.Engine.Catalog;
+using AwsGuard.Engine.Gateways;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 using Xunit;
@@ -65,4 +66,15 @@ public sealed class AwsRegionsTests
     [InlineData("us-isob-east-1", "https://logs.us-isob-east-1.sc2s.sgov.gov/")]
     public void RegionalEndpointsUseThePartitionsDnsSuffix(string region, string url) =>
         Assert.Equal(url, WireEndpoints.Logs(region, null).Url.AbsoluteUri);
+
+    [Fact]
+    public void StorageGatewayArnsTakeTheSameRule()
+    {
+        const string gateway = "arn:aws-eusc:storagegateway:eusc-de-east-1:123456789012:gateway/sgw-12A3456B";
+
+        Assert.Equal("eusc-de-east-1", ChapRules.GatewayRegion(gateway));
+        Assert.Equal("eusc-de-east-1", ChapRules.ParseTargetArn(gateway + "/target/iqn.1997-05.com.amazon:finance").Region);
+        Assert.Equal("InvalidGatewayArn", Assert.Throws<AwsGuardException>(() =>
+            ChapRules.GatewayRegion("arn:aws:storagegateway:us-east-1-regional:123456789012:gateway/sgw-12A3456B")).ErrorId);
+    }
 }
