@@ -99,6 +99,14 @@ Describe 'Tab completion' {
         }
     }
 
+    It 'returns within its budget while a credential_process never finishes' {
+        Set-Content $env:AWS_SHARED_CREDENTIALS_FILE "[slow]`ncredential_process = sleep 60`n"
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        Complete "Get-CwLogEvent -ProfileName slow -EndpointUrl $url -Region us-east-1 -LogGroupName /slow-" | Should -BeNullOrEmpty
+        # A generous bound: well under the process's 60 s, so completion did not wait for it.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+    }
+
     It 'completes -ProfileName from the shared files' {
         Set-Content $env:AWS_SHARED_CREDENTIALS_FILE "[prod-audit]`naws_access_key_id = A`naws_secret_access_key = s`n[dev]`naws_access_key_id = B`naws_secret_access_key = s`n"
         Complete 'Get-PublicBucket -ProfileName prod' | Should -Be @('prod-audit')
