@@ -1,6 +1,7 @@
 using System;
 using System.Security;
 using System.Text.RegularExpressions;
+using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Gateways;
 
@@ -54,10 +55,10 @@ public static class ChapRules
     // Each pattern ends in \z, not $: $ also matches before a final newline, as in a name read from a file.
     private const string Partition = "aws(?:-cn|-us-gov|-iso[a-z-]*|-eusc)?";
     private static readonly Regex TargetArnPattern = new(
-        $"^(arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)\\z",
+        $"^(arn:{Partition}:storagegateway:([a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)\\z",
         RegexOptions.CultureInvariant);
     private static readonly Regex GatewayArnPattern = new(
-        $"^arn:{Partition}:storagegateway:([a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+\\z",
+        $"^arn:{Partition}:storagegateway:([a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+\\z",
         RegexOptions.CultureInvariant);
     private static readonly Regex IqnPattern = new("^[0-9a-z:.-]{1,255}\\z", RegexOptions.CultureInvariant);
 
@@ -89,7 +90,7 @@ public static class ChapRules
     public static GatewayTarget ParseTargetArn(string arn)
     {
         var match = arn is { Length: >= 50 and <= 800 } ? TargetArnPattern.Match(arn) : Match.Empty;
-        if (!match.Success)
+        if (!match.Success || !AwsRegions.IsRegion(match.Groups[2].Value))
             throw Invalid("InvalidTargetArn",
                 "-TargetArn must be a Storage Gateway iSCSI target ARN of 50 to 800 characters " +
                 $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>/target/<iqn>); '{arn}' has {arn?.Length ?? 0} characters.", arn);
@@ -100,7 +101,7 @@ public static class ChapRules
     public static string GatewayRegion(string arn)
     {
         var match = arn is { Length: >= 50 and <= 500 } ? GatewayArnPattern.Match(arn) : Match.Empty;
-        if (!match.Success)
+        if (!match.Success || !AwsRegions.IsRegion(match.Groups[1].Value))
             throw Invalid("InvalidGatewayArn",
                 "-GatewayArn must be a Storage Gateway ARN of 50 to 500 characters " +
                 $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>); '{arn}' has {arn?.Length ?? 0} characters.", arn);

@@ -41,6 +41,7 @@ public static class AwsClients
 
     private static void Configure(ClientConfig config, string region, Uri? endpoint)
     {
+        AwsRegions.Require(region); // the SDK would take any name and build a host from it
         if (endpoint is null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Amazon.Runtime;
 
 namespace AwsGuard.Engine.Sessions;
@@ -28,6 +30,10 @@ public sealed class AwsSession
     public string? Region { get; }
     public string? RegionSource { get; }
     public Uri? Endpoint { get; }
+
+    /// <summary>Fetches role credentials now, within <paramref name="cancel"/>: for callers with a budget, before their first call.</summary>
+    internal Task PrepareCredentialsAsync(CancellationToken cancel) =>
+        Credentials is AssumedRoleCredentials role ? role.PrepareAsync(cancel) : Task.CompletedTask;
 
     /// <summary>The region a call should use: the one asked for, else the session's; an error when neither exists.</summary>
     public string RequireRegion(string? preferred = null)

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -35,10 +35,11 @@ public sealed class SessionProvider
         var endpoint = ParseEndpoint(p.EndpointUrl);
         ValidateAssumeRole(p);
         // The SDK reads AWS_SHARED_CREDENTIALS_FILE once per process; read it on every resolution instead.
-        var store = new CredentialProfileStoreChain(p.ProfileLocation ?? _environment("AWS_SHARED_CREDENTIALS_FILE"));
+        var files = new SharedFiles(p.ProfileLocation ?? _environment("AWS_SHARED_CREDENTIALS_FILE"));
 
-        var (credentials, source, identity, profile) = ResolveBase(p, store, warn);
-        var region = ResolveRegion(p, profile, store, out var regionSource);
+        var (credentials, source, identity, profile) = ResolveBase(p, files, endpoint, warn);
+        var region = ResolveRegion(p, profile, files, out var regionSource);
+        if (region is not null) AwsRegions.Require(region, regionSource!);
 
         if (p.AssumeRoleArn is { } roleArn)
         {
@@ -56,7 +57,7 @@ public sealed class SessionProvider
         return (T)_clients.GetOrAdd(key, _ => create(session.Credentials, region, session.Endpoint));
     }
 
-    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, CredentialProfileStoreChain store, Action<string>? warn)
+    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, SharedFiles files, Uri? endpoint, Action<string>? warn)
     {
         if (!string.IsNullOrEmpty(p.AccessKey) || !string.IsNullOrEmpty(p.SecretKey))
         {
@@ -74,12 +75,12 @@ public sealed class SessionProvider
             return (credential, "the -Credential parameter", "credential:" + ObjectIdentity(p.Credential), null);
         }
         if (!string.IsNullOrEmpty(p.ProfileName))
-            return FromProfile(p.ProfileName!, store, $"profile '{p.ProfileName}'", p);
+            return FromProfile(p.ProfileName!, files, $"profile '{p.ProfileName}'", p, endpoint);
 
         switch (p.StoredCredentials)
         {
             case string storedProfile when storedProfile.Length > 0:
-                return FromProfile(storedProfile, store, $"profile '{storedProfile}' from $StoredAWSCredentials", p);
+                return FromProfile(storedProfile, files, $"profile '{storedProfile}' from $StoredAWSCredentials", p, endpoint);
             case { } stored:
                 var credential = ForeignCredentials.TryWrap(stored);
                 if (credential is not null)
@@ -90,12 +91,14 @@ public sealed class SessionProvider
         }
 
         if (_environment("AWS_PROFILE") is { Length: > 0 } envProfile)
-            return FromProfile(envProfile, store, $"profile '{envProfile}' from AWS_PROFILE", p);
+            return FromProfile(envProfile, files, $"profile '{envProfile}' from AWS_PROFILE", p, endpoint);
         if (_environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } envKey && _environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } envSecret)
             return (Keys(envKey, envSecret, _environment("AWS_SESSION_TOKEN")), "the AWS_ACCESS_KEY_ID environment variable",
                 KeysIdentity(envKey, envSecret), null);
-        if (store.TryGetProfile("default", out _))
-            return FromProfile("default", store, "profile 'default'", p);
+        // As in the SDKs' default chain, a default profile without credentials (region only, as `aws configure set
+        // region` leaves it) is passed over; only a profile named on purpose must hold credentials.
+        if (files.Find("default") is { } defaultProfile && HoldsCredentials(defaultProfile))
+            return FromProfile("default", files, "profile 'default'", p, endpoint);
 
         if (_environment("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") is { Length: > 0 } || _environment("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 })
             return (new GenericContainerCredentials(), "container credentials", "container", null);
@@ -106,42 +109,112 @@ public sealed class SessionProvider
         throw new AwsGuardException(ErrorKind.AuthenticationError, "NoCredentials",
             "No AWS credentials were found. Tried, in order: -AccessKey/-SecretKey, -Credential, -ProfileName, " +
             "$StoredAWSCredentials (Set-AWSCredential), AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, " +
-            $"the 'default' profile in {DescribeFiles(p.ProfileLocation)}, container credentials and EC2 instance metadata. " +
+            $"the 'default' profile in {files.Describe()}, container credentials and EC2 instance metadata. " +
             "Pass -ProfileName or -AccessKey/-SecretKey, run Set-AWSCredential, or set AWS_PROFILE.");
     }
 
-    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, CredentialProfileStoreChain store, string source, SessionParameters p)
+    /// <summary>
+    /// A profile's credentials. Role profiles are assumed with AwsGuard's STS client, so -EndpointUrl and -Region reach
+    /// STS too. The source_profile links are walked in a loop, each profile once, so no file can recurse without end;
+    /// a profile that is its own source_profile uses its own keys, as the AWS CLI does. Cached by the files' stamp.
+    /// </summary>
+    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, SharedFiles files, string source, SessionParameters p, Uri? endpoint)
     {
-        if (!store.TryGetProfile(name, out var profile))
-            throw new AwsGuardException(ErrorKind.ObjectNotFound, "ProfileNotFound",
-                $"The profile '{name}' was not found in {DescribeFiles(p.ProfileLocation)}.", name);
-        var identity = "profile:" + name + "@" + (p.ProfileLocation ?? "");
+        var profile = files.Find(name) ?? throw new AwsGuardException(ErrorKind.ObjectNotFound, "ProfileNotFound",
+            $"The profile '{name}' was not found in {files.Describe()}.", name);
 
-        // A role profile is assumed with AwsGuard's STS client, so -EndpointUrl and -Region reach STS too.
-        if (!string.IsNullOrEmpty(profile.Options.RoleArn) && !string.IsNullOrEmpty(profile.Options.SourceProfile))
+        var roles = new List<CredentialProfile>();
+        var current = profile;
+        while (IsRoleWithSource(current) && current.Options.SourceProfile != current.Name)
         {
-            var (baseCredentials, _, baseIdentity, _) = FromProfile(profile.Options.SourceProfile, store, source, p);
-            var region = p.Region ?? profile.Region?.SystemName ?? "us-east-1";
-            var (assumed, _) = AssumeRole(baseCredentials, baseIdentity, profile.Options.RoleArn, profile.Options.ExternalID, region, ParseEndpoint(p.EndpointUrl));
-            return (assumed, $"{source} (role {profile.Options.RoleArn})", identity, profile);
+            roles.Add(current);
+            var next = current.Options.SourceProfile;
+            if (roles.Exists(role => role.Name == next))
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "ProfileLoop",
+                    $"The profile '{name}' cannot be used: its source_profile chain {string.Join(" -> ", roles.ConvertAll(role => role.Name))} -> {next} is a loop.", name);
+            current = files.Find(next) ?? throw new AwsGuardException(ErrorKind.ObjectNotFound, "ProfileNotFound",
+                $"{Describe(current, name)} names source_profile '{next}', which was not found in {files.Describe()}.", name);
         }
-        if (!AWSCredentialsFactory.TryGetAWSCredentials(profile, store, out var credentials))
+
+        AWSCredentials credentials;
+        var identity = $"profile:{current.Name}@{files.Stamp}";
+        if (IsRoleWithSource(current))
+        {
+            if (string.IsNullOrEmpty(current.Options.AccessKey) || string.IsNullOrEmpty(current.Options.SecretKey))
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "ProfileNotUsable",
+                    $"{Describe(current, name)} is its own source_profile but holds no aws_access_key_id and aws_secret_access_key.", name);
+            credentials = Keys(current.Options.AccessKey, current.Options.SecretKey, current.Options.Token);
+            roles.Add(current);
+        }
+        else
+        {
+            credentials = ProfileCredentials(current, name, files, identity);
+        }
+
+        for (var i = roles.Count - 1; i >= 0; i--)
+        {
+            var role = roles[i];
+            if (!RoleArnPattern.IsMatch(role.Options.RoleArn))
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidRoleArn",
+                    $"{Describe(role, name)} has role_arn '{role.Options.RoleArn}', which is not an IAM role ARN (arn:aws:iam::123456789012:role/Name).", name);
+            (credentials, identity) = AssumeRole(credentials, identity, role.Options.RoleArn, role.Options.ExternalID,
+                p.Region ?? role.Region?.SystemName ?? "us-east-1", endpoint);
+        }
+        return (credentials, roles.Count == 0 ? source : $"{source} (role {profile.Options.RoleArn})", identity, profile);
+    }
+
+    /// <summary>What the SDK makes of a profile that is not a source_profile role (keys, SSO, credential_process...), tried once when first made.</summary>
+    private AWSCredentials ProfileCredentials(CredentialProfile profile, string usedBy, SharedFiles files, string identity)
+    {
+        if (_credentials.TryGetValue(identity, out var cached)) return cached;
+        AWSCredentials? credentials;
+        try
+        {
+            if (!AWSCredentialsFactory.TryGetAWSCredentials(profile, files.Store, out credentials))
+                credentials = null;
+            else
+                credentials.GetCredentials(); // a failing credential_process or SSO login shows here, naming the profile
+        }
+        catch (Exception error) when (error is not AwsGuardException)
+        {
+            throw new AwsGuardException(ErrorKind.AuthenticationError, "ProfileNotUsable",
+                $"{Describe(profile, usedBy)} could not supply credentials: {error.Message}", usedBy);
+        }
+        if (credentials is null)
             throw new AwsGuardException(ErrorKind.InvalidArgument, "ProfileNotUsable",
-                $"The profile '{name}' does not hold credentials AwsGuard can use (keys, a role with source_profile, SSO, or credential_process).", name);
-        return (_credentials.GetOrAdd(identity, credentials), source, identity, profile);
+                $"{Describe(profile, usedBy)} does not hold credentials AwsGuard can use (keys, a role with source_profile, SSO, or credential_process).", usedBy);
+        return _credentials.GetOrAdd(identity, credentials);
+    }
+
+    /// <summary>"The profile 'b' (used by profile 'a')" in messages, so a chain's error names the profile the user gave.</summary>
+    private static string Describe(CredentialProfile profile, string usedBy) =>
+        profile.Name == usedBy ? $"The profile '{usedBy}'" : $"The profile '{profile.Name}' (used by profile '{usedBy}')";
+
+    private static bool IsRoleWithSource(CredentialProfile profile) =>
+        !string.IsNullOrEmpty(profile.Options.RoleArn) && !string.IsNullOrEmpty(profile.Options.SourceProfile);
+
+    /// <summary>Whether a profile says anything about credentials at all (a region-only profile does not).</summary>
+    private static bool HoldsCredentials(CredentialProfile profile)
+    {
+        var o = profile.Options;
+        return new[]
+        {
+            o.AccessKey, o.SecretKey, o.Token, o.RoleArn, o.SourceProfile, o.CredentialSource, o.CredentialProcess,
+            o.WebIdentityTokenFile, o.SsoSession, o.SsoStartUrl, o.SsoAccountId, o.SsoRoleName, o.LoginSession, o.EndpointName,
+        }.Any(value => !string.IsNullOrEmpty(value));
     }
 
     private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region, Uri? endpoint)
     {
         var identity = $"assume:{roleArn}|{externalId}|{sourceIdentity}";
         var stsRegion = region ?? "us-east-1";
-        var credentials = _credentials.GetOrAdd(identity, _ => new AssumedRoleCredentials(
+        var credentials = _credentials.GetOrAdd(identity, _ => new AssumedRoleCredentials(source,
             () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoint), stsRegion, AwsClients.Sts),
             roleArn, externalId));
         return (credentials, identity);
     }
 
-    private string? ResolveRegion(SessionParameters p, CredentialProfile? profile, CredentialProfileStoreChain store, out string? source)
+    private string? ResolveRegion(SessionParameters p, CredentialProfile? profile, SharedFiles files, out string? source)
     {
         source = null;
         if (!string.IsNullOrEmpty(p.Region)) { source = "-Region"; return p.Region; }
@@ -151,7 +224,7 @@ public sealed class SessionProvider
         foreach (var variable in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
             if (_environment(variable) is { Length: > 0 } value) { source = variable; return value; }
         var profileName = profile?.Name ?? _environment("AWS_PROFILE") ?? "default";
-        if ((profile ?? (store.TryGetProfile(profileName, out var named) ? named : null))?.Region is { } fileRegion)
+        if ((profile ?? files.Find(profileName))?.Region is { } fileRegion)
         { source = $"profile '{profileName}'"; return fileRegion.SystemName; }
         return null;
     }
@@ -189,15 +262,6 @@ public sealed class SessionProvider
 
     private static string ObjectIdentity(object value) =>
         System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value).ToString();
-
-    private string DescribeFiles(string? profileLocation)
-    {
-        var files = new List<string>();
-        if (!string.IsNullOrEmpty(profileLocation)) files.Add(profileLocation!);
-        else files.Add(_environment("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine("~", ".aws", "credentials"));
-        files.Add(_environment("AWS_CONFIG_FILE") ?? Path.Combine("~", ".aws", "config"));
-        return string.Join(" and ", files);
-    }
 
     private static AWSCredentials? TryInstanceProfile()
     {

@@ -58,11 +58,10 @@ public abstract class AwsCmdlet : AsyncCmdlet
     protected sealed override void BeginProcessing()
     {
         // On the pipeline thread, before any work goes async: session state and the runspace live here.
-        var parameters = SessionBinding.From(MyInvocation.BoundParameters, SessionState);
         Provider = SessionBinding.Provider;
         try
         {
-            Session = Provider.Resolve(parameters, WriteWarning);
+            Session = Provider.Resolve(SessionBinding.From(MyInvocation.BoundParameters, SessionState), WriteWarning);
         }
         catch (Exception error)
         {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using AwsGuard.Commands;
+using AwsGuard.Engine.Catalog;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Completion;
@@ -16,26 +17,37 @@ public abstract class NameCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var prefix = (wordToComplete ?? "").Trim('\'', '"');
-        return Names(fakeBoundParameters, prefix)
+        IReadOnlyList<string> names;
+        try
+        {
+            names = Names(new CommandLine(commandName, fakeBoundParameters), prefix).ToList();
+        }
+        catch (Exception)
+        {
+            names = Array.Empty<string>(); // a session that cannot resolve yet (a bad path, no credentials): nothing to offer
+        }
+        return names
             .Where(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name));
     }
 
     /// <param name="prefix">What was typed so far: live sources can ask AWS for just those names.</param>
-    protected abstract IEnumerable<string> Names(IDictionary boundParameters, string prefix);
+    protected abstract IEnumerable<string> Names(CommandLine line, string prefix);
 
-    /// <summary>The session the command line would act with, for live names; null when it cannot resolve.</summary>
-    protected static (SessionProvider Provider, AwsSession Session)? SessionOf(IDictionary boundParameters)
+    /// <summary>The command being completed and the parameters typed so far.</summary>
+    protected sealed class CommandLine
     {
-        try
+        public CommandLine(string commandName, IDictionary typed)
         {
-            var provider = SessionBinding.Provider;
-            return (provider, provider.Resolve(SessionBinding.From(boundParameters, name => null)));
+            CommandName = commandName;
+            Typed = typed;
         }
-        catch (Exception)
-        {
-            return null; // no credentials or region yet: nothing live to offer
-        }
+
+        public string CommandName { get; }
+        public IDictionary Typed { get; }
+
+        /// <summary>The session the command would act with, read exactly as the command reads it.</summary>
+        public SessionParameters Session => SessionBinding.ForCompletion(CommandName, Typed);
     }
 
     private static string Quote(string name) =>
@@ -46,31 +58,30 @@ public abstract class NameCompleter : IArgumentCompleter
 
 public sealed class RegionCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) => Engine.Catalog.CompletionNames.Regions();
+    protected override IEnumerable<string> Names(CommandLine line, string prefix) => CompletionNames.Regions();
 }
 
 public sealed class ProfileNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
-        Engine.Catalog.CompletionNames.Profiles(boundParameters[nameof(AwsCmdlet.ProfileLocation)] as string);
+    protected override IEnumerable<string> Names(CommandLine line, string prefix) => CompletionNames.Profiles(line.Session.ProfileLocation);
 }
 
 public sealed class BucketNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
-        SessionOf(boundParameters) is { } s ? Engine.Catalog.CompletionNames.Buckets(s.Provider, s.Session) : Array.Empty<string>();
+    protected override IEnumerable<string> Names(CommandLine line, string prefix) =>
+        CompletionNames.Buckets(SessionBinding.Provider, line.Session);
 }
 
 public sealed class LogGroupNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
-        SessionOf(boundParameters) is { } s ? Engine.Catalog.CompletionNames.LogGroups(s.Provider, s.Session, prefix) : Array.Empty<string>();
+    protected override IEnumerable<string> Names(CommandLine line, string prefix) =>
+        CompletionNames.LogGroups(SessionBinding.Provider, line.Session, prefix);
 }
 
 public sealed class LogStreamNameCompleter : NameCompleter
 {
-    protected override IEnumerable<string> Names(IDictionary boundParameters, string prefix) =>
-        boundParameters["LogGroupName"] is string group && SessionOf(boundParameters) is { } s
-            ? Engine.Catalog.CompletionNames.LogStreams(s.Provider, s.Session, group, prefix)
+    protected override IEnumerable<string> Names(CommandLine line, string prefix) =>
+        line.Typed["LogGroupName"] is string group
+            ? CompletionNames.LogStreams(SessionBinding.Provider, line.Session, group, prefix)
             : Array.Empty<string>();
 }

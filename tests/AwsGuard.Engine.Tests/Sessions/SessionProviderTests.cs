@@ -191,6 +191,73 @@ public sealed class SessionProviderTests : IDisposable
         Assert.Contains("'nope'", error.Message);
     }
 
+    [Fact]
+    public void KeysRotatedInPlaceTakeEffectOnTheNextResolve()
+    {
+        var provider = NewProvider();
+        var file = CredentialsFile("[bob]\naws_access_key_id = AKIABOBBEFOREROTATE1\naws_secret_access_key = before\n");
+        SessionParameters Bob() => Parameters(p => { p.ProfileLocation = file; p.ProfileName = "bob"; });
+
+        var before = provider.Resolve(Bob());
+        File.WriteAllText(file, "[bob]\naws_access_key_id = AKIABOBAFTERROTATE01\naws_secret_access_key = after\n");
+        var after = provider.Resolve(Bob());
+
+        Assert.Equal("AKIABOBBEFOREROTATE1", AccessKeyOf(before));
+        Assert.Equal("AKIABOBAFTERROTATE01", AccessKeyOf(after));
+        Assert.NotEqual(before.IdentityKey, after.IdentityKey); // so no client made for the old keys is reused
+        Assert.Same(after.Credentials, provider.Resolve(Bob()).Credentials); // unchanged files keep the cache
+    }
+
+    [Fact]
+    public void ASwitchedSharedCredentialsFileTakesEffectOnTheNextResolve()
+    {
+        var provider = NewProvider();
+        SessionParameters Bob() => Parameters(p => { p.ProfileLocation = null; p.ProfileName = "bob"; });
+
+        _environment["AWS_SHARED_CREDENTIALS_FILE"] = CredentialsFile("[bob]\naws_access_key_id = AKIABOBFIRSTFILE0001\naws_secret_access_key = s\n");
+        var first = provider.Resolve(Bob());
+        _environment["AWS_SHARED_CREDENTIALS_FILE"] = CredentialsFile("[bob]\naws_access_key_id = AKIABOBOTHERFILE0001\naws_secret_access_key = s\n");
+        var second = provider.Resolve(Bob());
+
+        Assert.Equal("AKIABOBFIRSTFILE0001", AccessKeyOf(first));
+        Assert.Equal("AKIABOBOTHERFILE0001", AccessKeyOf(second));
+    }
+
+    [Fact]
+    public void ARegionOnlyDefaultProfileIsPassedOverButANamedOneIsAnError()
+    {
+        var file = CredentialsFile("[default]\nregion = eu-west-1\n");
+
+        var passedOver = Assert.Throws<AwsGuardException>(() => NewProvider().Resolve(Parameters(p => p.ProfileLocation = file)));
+        var named = Assert.Throws<AwsGuardException>(() => NewProvider().Resolve(Parameters(p => { p.ProfileLocation = file; p.ProfileName = "default"; })));
+
+        Assert.Equal("NoCredentials", passedOver.ErrorId); // container credentials and instance metadata were tried after it
+        Assert.Equal("ProfileNotUsable", named.ErrorId);
+        Assert.Contains("'default'", named.Message);
+    }
+
+    [Fact]
+    public void ARegionOnlyDefaultProfileStillGivesTheRegion()
+    {
+        _environment["AWS_ACCESS_KEY_ID"] = "AKIAENVKEYS000000002";
+        _environment["AWS_SECRET_ACCESS_KEY"] = "s";
+
+        var session = NewProvider().Resolve(Parameters(p => p.ProfileLocation = CredentialsFile("[default]\nregion = eu-west-1\n")));
+
+        Assert.Equal("eu-west-1", session.Region);
+        Assert.Equal("profile 'default'", session.RegionSource);
+    }
+
+    [Fact]
+    public void AnInvalidRegionIsRefusedNamingWhereItCameFrom()
+    {
+        var error = Assert.Throws<AwsGuardException>(() => NewProvider().Resolve(Parameters(p =>
+            p.ProfileLocation = CredentialsFile("[default]\naws_access_key_id = AKIABADREGION0000001\naws_secret_access_key = s\nregion = us-east-1-regional\n"))));
+
+        Assert.Equal("InvalidRegion", error.ErrorId);
+        Assert.Contains("profile 'default'", error.Message);
+    }
+
     [Theory]
     [InlineData("eu-west-3", null, null, null, "eu-west-3", "-Region")]
     [InlineData(null, "ca-central-1", "sa-east-1", null, "ca-central-1", "$StoredAWSRegion")]
