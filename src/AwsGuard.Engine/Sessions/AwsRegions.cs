@@ -17,7 +17,9 @@ public static class AwsRegions
     private static readonly Regex[] Patterns = RegionEndpoint.AllPartitionRegionRegex
         .Select(pattern => new Regex(pattern, RegexOptions.ECMAScript)).ToArray();
 
-    public static bool IsRegion(string? name) => name is not null && Patterns.Any(pattern => pattern.IsMatch(name));
+    // The whole name must match: the SDK's patterns end in $, which also matches before a final newline.
+    public static bool IsRegion(string? name) =>
+        name is not null && Patterns.Any(pattern => pattern.Match(name) is { Success: true } match && match.Length == name.Length);
 
     /// <summary>The regions the SDK lists, sorted.</summary>
     public static IEnumerable<string> Known() =>

@@ -17,8 +17,8 @@ namespace AwsGuard.Engine.Sessions;
 /// </summary>
 public sealed class SessionProvider
 {
-    private static readonly Regex RoleArnPattern = new(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant);
-    private static readonly Regex ExternalIdPattern = new(@"^[\w+=,.@:/-]{2,1224}$", RegexOptions.CultureInvariant);
+    private static readonly Regex RoleArnPattern = new(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex ExternalIdPattern = new(@"^[\w+=,.@:/-]{2,1224}\z", RegexOptions.CultureInvariant);
 
     private readonly Func<string, string?> _environment;
     private readonly ConcurrentDictionary<string, AWSCredentials> _credentials = new();

@@ -25,6 +25,7 @@ public sealed class AwsRegionsTests
     [InlineData("evil.example.com/x", false)]
     [InlineData("us-east-\u0661", false)]
     [InlineData("", false)]
+    [InlineData("us-east-1\n", false)] // a name read from a file with its newline
     public void ARegionIsANameThatMatchesAPartition(string name, bool isRegion) =>
         Assert.Equal(isRegion, AwsRegions.IsRegion(name));
 

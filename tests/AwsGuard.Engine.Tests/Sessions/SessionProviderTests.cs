@@ -72,6 +72,16 @@ public sealed class SessionProviderTests : IDisposable
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
     }
 
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/Audit\n", null, "InvalidRoleArn")] // read from a file with its newline
+    [InlineData("arn:aws:iam::123456789012:role/Audit", "a1b2c3d4\n", "InvalidExternalId")]
+    public void ARoleArnOrExternalIdWithATrailingNewlineIsRefusedBeforeAnyCall(string roleArn, string? externalId, string errorId)
+    {
+        var p = Parameters(p => { p.AccessKey = "AKIAEXPLICIT00000000"; p.SecretKey = "secret"; p.AssumeRoleArn = roleArn; p.ExternalId = externalId; });
+        var error = Assert.Throws<AwsGuardException>(() => NewProvider().Resolve(p));
+        Assert.Equal(errorId, error.ErrorId);
+    }
+
     [Fact]
     public void CredentialFromAnotherSdkCopyIsReadByShape()
     {
