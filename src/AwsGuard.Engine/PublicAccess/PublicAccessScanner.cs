@@ -73,10 +73,7 @@ public sealed class PublicAccessScanner
 
     /// <summary>A scanner over the session's cached S3 clients that reads the account-level Block Public Access through S3 Control.</summary>
     public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session) =>
-        ForSession(provider, session, async cancel =>
-            await WireClients.GetAccountPublicAccessBlockAsync(provider, session, session.RequireRegion(), cancel).ConfigureAwait(false) is { } account
-                ? new BlockPublicAccessFlags(account.BlockPublicAcls, account.IgnorePublicAcls, account.BlockPublicPolicy, account.RestrictPublicBuckets)
-                : null);
+        ForSession(provider, session, cancel => AccountBlockPublicAccess.ReadAsync(provider, session, session.RequireRegion(), cancel));
 
     /// <summary>An account-level reader for a value already known (null = not configured).</summary>
     public static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>
