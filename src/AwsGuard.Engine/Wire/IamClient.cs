@@ -13,10 +13,8 @@ namespace AwsGuard.Engine.Wire;
 public interface IIamClient
 {
     Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
-    Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel);
     Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
     Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
-    Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -42,7 +40,8 @@ public sealed class IamClient : IIamClient
         return ReadRole(r.Child("Role"));
     }
 
-    public async Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
+    // Listing is not in IIamClient until a cmdlet lists: the wire contract tests keep it honest meanwhile.
+    internal async Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRoles", cancel, ("PathPrefix", pathPrefix), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
         return new ListRolesResponse
@@ -68,13 +67,12 @@ public sealed class IamClient : IIamClient
             ("PolicyName", JsonShape.Required(policyName, "PolicyName", "GetRolePolicy"))).ConfigureAwait(false);
         return new RolePolicy
         {
-            RoleName = r.Text("RoleName") ?? roleName,
             PolicyName = r.Text("PolicyName") ?? policyName,
             PolicyDocument = DecodePolicy(r.Text("PolicyDocument")),
         };
     }
 
-    public async Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    internal async Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
@@ -94,16 +92,9 @@ public sealed class IamClient : IIamClient
     {
         Path = e.Text("Path"),
         RoleName = e.Text("RoleName"),
-        RoleId = e.Text("RoleId"),
         Arn = e.Text("Arn"),
         CreateDate = e.Time("CreateDate"),
         AssumeRolePolicyDocument = DecodePolicy(e.Text("AssumeRolePolicyDocument")),
-        Description = e.Text("Description"),
-        MaxSessionDuration = e.Int("MaxSessionDuration"),
-        PermissionsBoundaryArn = e.Child("PermissionsBoundary").Text("PermissionsBoundaryArn"),
-        Tags = e.Child("Tags").Children("member").Select(t => new KeyValuePair<string, string>(t.Text("Key") ?? "", t.Text("Value") ?? "")).ToList(),
-        RoleLastUsedDate = e.Child("RoleLastUsed").Time("LastUsedDate"),
-        RoleLastUsedRegion = e.Child("RoleLastUsed").Text("Region"),
     };
 
     private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
@@ -115,22 +106,14 @@ public sealed class IamRole
 {
     public string? Path { get; set; }
     public string? RoleName { get; set; }
-    public string? RoleId { get; set; }
     public string? Arn { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? CreateDate { get; set; }
     /// <summary>The trust policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? AssumeRolePolicyDocument { get; set; }
-    public string? Description { get; set; }
-    public int? MaxSessionDuration { get; set; }
-    public string? PermissionsBoundaryArn { get; set; }
-    public List<KeyValuePair<string, string>> Tags { get; set; } = new();
-    /// <summary>UTC.</summary>
-    public DateTime? RoleLastUsedDate { get; set; }
-    public string? RoleLastUsedRegion { get; set; }
 }
 
-public sealed class ListRolesResponse
+internal sealed class ListRolesResponse
 {
     public List<IamRole> Roles { get; set; } = new();
     public bool IsTruncated { get; set; }
@@ -139,13 +122,12 @@ public sealed class ListRolesResponse
 
 public sealed class RolePolicy
 {
-    public string? RoleName { get; set; }
     public string? PolicyName { get; set; }
     /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? PolicyDocument { get; set; }
 }
 
-public sealed class ListRolePoliciesResponse
+internal sealed class ListRolePoliciesResponse
 {
     public List<string> PolicyNames { get; set; } = new();
     public bool IsTruncated { get; set; }

@@ -76,17 +76,9 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         {
             Gateways = r.Array("Gateways").Select(g => new GatewayInfo
             {
-                GatewayId = g.Str("GatewayId"),
                 GatewayARN = g.Str("GatewayARN"),
                 GatewayType = g.Str("GatewayType"),
-                GatewayOperationalState = g.Str("GatewayOperationalState"),
                 GatewayName = g.Str("GatewayName"),
-                Ec2InstanceId = g.Str("Ec2InstanceId"),
-                Ec2InstanceRegion = g.Str("Ec2InstanceRegion"),
-                HostEnvironment = g.Str("HostEnvironment"),
-                HostEnvironmentId = g.Str("HostEnvironmentId"),
-                DeprecationDate = g.Str("DeprecationDate"),
-                SoftwareVersion = g.Str("SoftwareVersion"),
             }).ToList(),
             Marker = r.Str("Marker"),
         };
@@ -107,12 +99,8 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
             VolumeInfos = r.Array("VolumeInfos").Select(v => new VolumeInfo
             {
                 VolumeARN = v.Str("VolumeARN"),
-                VolumeId = v.Str("VolumeId"),
-                GatewayARN = v.Str("GatewayARN"),
-                GatewayId = v.Str("GatewayId"),
                 VolumeType = v.Str("VolumeType"),
                 VolumeSizeInBytes = v.Long("VolumeSizeInBytes"),
-                VolumeAttachmentStatus = v.Str("VolumeAttachmentStatus"),
             }).ToList(),
         };
     }
@@ -123,7 +111,7 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         var r = await Call("DescribeStorediSCSIVolumes", w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
         return r.Array("StorediSCSIVolumes").Select(v =>
         {
-            var volume = new StorediSCSIVolume { VolumeDiskId = v.Str("VolumeDiskId"), PreservedExistingData = v.Bool("PreservedExistingData") };
+            var volume = new StorediSCSIVolume();
             Fill(volume, v);
             return volume;
         }).ToList();
@@ -144,24 +132,13 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
     private static void Fill(IscsiVolume volume, JsonElement v)
     {
         volume.VolumeARN = v.Str("VolumeARN");
-        volume.VolumeId = v.Str("VolumeId");
         volume.VolumeType = v.Str("VolumeType");
-        volume.VolumeStatus = v.Str("VolumeStatus");
-        volume.VolumeAttachmentStatus = v.Str("VolumeAttachmentStatus");
-        volume.VolumeSizeInBytes = v.Long("VolumeSizeInBytes");
-        volume.VolumeProgress = v.Double("VolumeProgress");
-        volume.SourceSnapshotId = v.Str("SourceSnapshotId");
         volume.CreatedDate = v.EpochSeconds("CreatedDate");
-        volume.VolumeUsedInBytes = v.Long("VolumeUsedInBytes");
-        volume.KMSKey = v.Str("KMSKey");
         volume.TargetName = v.Str("TargetName");
         if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("VolumeiSCSIAttributes", out var a) && a.ValueKind == JsonValueKind.Object)
             volume.VolumeiSCSIAttributes = new VolumeiSCSIAttributes
             {
                 TargetARN = a.Str("TargetARN"),
-                NetworkInterfaceId = a.Str("NetworkInterfaceId"),
-                NetworkInterfacePort = a.Int("NetworkInterfacePort"),
-                LunNumber = a.Int("LunNumber"),
                 ChapEnabled = a.Bool("ChapEnabled"),
             };
     }
@@ -206,17 +183,9 @@ public sealed class ListGatewaysResponse
 
 public sealed class GatewayInfo
 {
-    public string? GatewayId { get; set; }
     public string? GatewayARN { get; set; }
     public string? GatewayType { get; set; }
-    public string? GatewayOperationalState { get; set; }
     public string? GatewayName { get; set; }
-    public string? Ec2InstanceId { get; set; }
-    public string? Ec2InstanceRegion { get; set; }
-    public string? HostEnvironment { get; set; }
-    public string? HostEnvironmentId { get; set; }
-    public string? DeprecationDate { get; set; }
-    public string? SoftwareVersion { get; set; }
 }
 
 public sealed class ListVolumesResponse
@@ -229,37 +198,23 @@ public sealed class ListVolumesResponse
 public sealed class VolumeInfo
 {
     public string? VolumeARN { get; set; }
-    public string? VolumeId { get; set; }
-    public string? GatewayARN { get; set; }
-    public string? GatewayId { get; set; }
     public string? VolumeType { get; set; }
     public long? VolumeSizeInBytes { get; set; }
-    public string? VolumeAttachmentStatus { get; set; }
 }
 
 /// <summary>What stored and cached iSCSI volumes share.</summary>
 public abstract class IscsiVolume
 {
     public string? VolumeARN { get; set; }
-    public string? VolumeId { get; set; }
     public string? VolumeType { get; set; }
-    public string? VolumeStatus { get; set; }
-    public string? VolumeAttachmentStatus { get; set; }
-    public long? VolumeSizeInBytes { get; set; }
-    public double? VolumeProgress { get; set; }
-    public string? SourceSnapshotId { get; set; }
     public VolumeiSCSIAttributes? VolumeiSCSIAttributes { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? CreatedDate { get; set; }
-    public long? VolumeUsedInBytes { get; set; }
-    public string? KMSKey { get; set; }
     public string? TargetName { get; set; }
 }
 
 public sealed class StorediSCSIVolume : IscsiVolume
 {
-    public string? VolumeDiskId { get; set; }
-    public bool? PreservedExistingData { get; set; }
 }
 
 public sealed class CachediSCSIVolume : IscsiVolume
@@ -269,8 +224,5 @@ public sealed class CachediSCSIVolume : IscsiVolume
 public sealed class VolumeiSCSIAttributes
 {
     public string? TargetARN { get; set; }
-    public string? NetworkInterfaceId { get; set; }
-    public int? NetworkInterfacePort { get; set; }
-    public int? LunNumber { get; set; }
     public bool? ChapEnabled { get; set; }
 }

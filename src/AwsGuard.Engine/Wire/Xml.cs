@@ -35,9 +35,6 @@ internal static class Xml
     public static bool? Bool(this XElement? e, string name) =>
         e.Text(name) is { } text ? string.Equals(text.Trim(), "true", StringComparison.OrdinalIgnoreCase) : null;
 
-    public static int? Int(this XElement? e, string name) =>
-        e.Text(name) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-
     /// <summary>An ISO 8601 timestamp as UTC.</summary>
     public static DateTime? Time(this XElement? e, string name) =>
         e.Text(name) is { } text && DateTime.TryParse(text, CultureInfo.InvariantCulture,

@@ -119,7 +119,7 @@ trust = json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow',
 c.create_role(RoleName='{role}', Path='/wire/', AssumeRolePolicyDocument=trust, Description='wire test')
 c.create_role(RoleName='{other}', Path='/wire/', AssumeRolePolicyDocument=trust)
 ");
-        IIamClient iam = new IamClient(Tools.Keys, "eu-west-1", _aws.Endpoint);
+        var iam = new IamClient(Tools.Keys, "eu-west-1", _aws.Endpoint);
 
         var got = await iam.GetRoleAsync(role, CancellationToken.None);
         Assert.Equal(role, got.RoleName);
