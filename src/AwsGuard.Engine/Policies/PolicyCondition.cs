@@ -7,31 +7,18 @@ using System.Net.Sockets;
 namespace AwsGuard.Engine.Policies;
 
 /// <summary>
-/// One condition of a statement (operator, key, values) and what it does to a request, after IAM's condition rules:
-/// <list type="bullet">
-/// <item>ForAllValues passes when the request has no value for the key; an operator ending in IfExists passes when the
-/// request lacks the key; neither binds a request to the listed values. ForAnyValue counts as the plain operator.</item>
-/// <item>Negated operators (StringNotEquals, ArnNotLike, NotIpAddress ...), Null, Bool, Numeric and Date operators never pin
-/// a key to fixed values; StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals and ArnLike do.</item>
-/// <item>Wildcards (* and ?) unpin a value only under the operators that honour them (StringLike, ArnLike, ArnEquals and
-/// their negations); under StringEquals a * is a literal character.</item>
-/// <item>A policy variable (any "${", even the escapes ${*}, ${?}, ${$}) unpins a value under every operator.</item>
-/// <item>Address ranges (IpAddress) are fixed when every CIDR is /8 or narrower for IPv4 and /32 or narrower for IPv6 (a bare
-/// address is /32 or /128); one wider range, or a value that is not an address, unpins them.</item>
-/// </list>
+/// One condition of a statement (operator, key, values) and what it does to a request, after IAM's condition rules.
+/// ForAllValues passes when the request has no value for the key, and an operator ending in IfExists when the request
+/// lacks the key: neither binds a request to the listed values; ForAnyValue counts as the plain operator. Only
+/// StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals and ArnLike pin a key to fixed values: negated operators
+/// (StringNotEquals, ArnNotLike, NotIpAddress ...), Null, Bool, Numeric and Date operators never do. Wildcards (* and ?)
+/// unpin a value only under the operators that honour them (StringLike, ArnLike, ArnEquals and their negations; under
+/// StringEquals a * is a literal), and a policy variable (any "${", even the escapes ${*}, ${?}, ${$}) under every operator.
+/// Address ranges (IpAddress) are fixed when every CIDR is /8 or narrower for IPv4 and /32 or narrower for IPv6 (a bare
+/// address is /32 or /128); one wider range, or a value that is not an address, unpins them.
 /// </summary>
 public sealed class PolicyCondition
 {
-    private static readonly HashSet<string> FixedValueOperators = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
-    };
-
-    private static readonly HashSet<string> WildcardOperators = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "StringLike", "StringNotLike", "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike",
-    };
-
     public PolicyCondition(string op, string key, IReadOnlyList<string> values)
     {
         Operator = op;
@@ -121,6 +108,16 @@ public sealed class PolicyCondition
     }
 
     public override string ToString() => $"{Operator} {Key} {string.Join(", ", Values)}";
+
+    private static readonly HashSet<string> FixedValueOperators = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
+    };
+
+    private static readonly HashSet<string> WildcardOperators = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "StringLike", "StringNotLike", "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike",
+    };
 
     /// <summary>A CIDR (or bare address) no wider than /8 (IPv4) or /32 (IPv6).</summary>
     private static bool NarrowCidr(string value, out string problem)

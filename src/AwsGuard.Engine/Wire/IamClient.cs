@@ -41,15 +41,10 @@ public sealed class IamClient : IIamClient
     }
 
     // Listing is not in IIamClient until a cmdlet lists: the wire contract tests keep it honest meanwhile.
-    internal async Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
+    internal async Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRoles", cancel, ("PathPrefix", pathPrefix), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
-        return new ListRolesResponse
-        {
-            Roles = r.Child("Roles").Children("member").Select(ReadRole).ToList(),
-            IsTruncated = r.Bool("IsTruncated") ?? false,
-            Marker = r.Text("Marker"),
-        };
+        return Page(r, r.Child("Roles").Children("member").Select(ReadRole));
     }
 
     public async Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel)
@@ -72,17 +67,15 @@ public sealed class IamClient : IIamClient
         };
     }
 
-    internal async Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    internal async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
-        return new ListRolePoliciesResponse
-        {
-            PolicyNames = r.Child("PolicyNames").Children("member").Select(m => m.Value).ToList(),
-            IsTruncated = r.Bool("IsTruncated") ?? false,
-            Marker = r.Text("Marker"),
-        };
+        return Page(r, r.Child("PolicyNames").Children("member").Select(m => m.Value));
     }
+
+    private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
+        new() { Items = items.ToList(), IsTruncated = result.Bool("IsTruncated") ?? false, Marker = result.Text("Marker") };
 
     /// <summary>IAM returns policy documents URL-encoded (RFC 3986); AwsGuard hands out the JSON itself.</summary>
     internal static string? DecodePolicy(string? document) =>
@@ -113,13 +106,6 @@ public sealed class IamRole
     public string? AssumeRolePolicyDocument { get; set; }
 }
 
-internal sealed class ListRolesResponse
-{
-    public List<IamRole> Roles { get; set; } = new();
-    public bool IsTruncated { get; set; }
-    public string? Marker { get; set; }
-}
-
 public sealed class RolePolicy
 {
     public string? PolicyName { get; set; }
@@ -127,9 +113,10 @@ public sealed class RolePolicy
     public string? PolicyDocument { get; set; }
 }
 
-internal sealed class ListRolePoliciesResponse
+/// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>
+internal sealed class IamPage<T>
 {
-    public List<string> PolicyNames { get; set; } = new();
+    public List<T> Items { get; set; } = new();
     public bool IsTruncated { get; set; }
     public string? Marker { get; set; }
 }

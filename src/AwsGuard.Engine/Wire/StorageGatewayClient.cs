@@ -12,12 +12,12 @@ namespace AwsGuard.Engine.Wire;
 /// <summary>The Storage Gateway operations AwsGuard uses. Paging stays with the caller (Marker).</summary>
 public interface IStorageGatewayClient
 {
-    Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(UpdateChapCredentialsRequest request, CancellationToken cancel);
+    Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(ChapInfo request, CancellationToken cancel);
     Task<List<ChapInfo>> DescribeChapCredentialsAsync(string targetArn, CancellationToken cancel);
     Task<ListGatewaysResponse> ListGatewaysAsync(string? marker, int? limit, CancellationToken cancel);
     Task<ListVolumesResponse> ListVolumesAsync(string? gatewayArn, string? marker, int? limit, CancellationToken cancel);
-    Task<List<StorediSCSIVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
-    Task<List<CachediSCSIVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
+    Task<List<IscsiVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
+    Task<List<IscsiVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
 }
 
 /// <summary>Storage Gateway over AWS JSON 1.1 (target prefix StorageGateway_20130630). CreatedDate is a UTC DateTime.</summary>
@@ -37,7 +37,7 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         _endpoint = WireEndpoints.StorageGateway(region, endpoint);
     }
 
-    public async Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(UpdateChapCredentialsRequest request, CancellationToken cancel)
+    public async Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(ChapInfo request, CancellationToken cancel)
     {
         JsonShape.Required(request.TargetARN, "TargetARN", "UpdateChapCredentials");
         JsonShape.Required(request.SecretToAuthenticateInitiator, "SecretToAuthenticateInitiator", "UpdateChapCredentials");
@@ -94,7 +94,6 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         }, cancel).ConfigureAwait(false);
         return new ListVolumesResponse
         {
-            GatewayARN = r.Str("GatewayARN"),
             Marker = r.Str("Marker"),
             VolumeInfos = r.Array("VolumeInfos").Select(v => new VolumeInfo
             {
@@ -105,58 +104,30 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         };
     }
 
-    public async Task<List<StorediSCSIVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel)
+    public Task<List<IscsiVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel) =>
+        DescribeVolumesAsync("DescribeStorediSCSIVolumes", "StorediSCSIVolumes", volumeArns, cancel);
+
+    public Task<List<IscsiVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel) =>
+        DescribeVolumesAsync("DescribeCachediSCSIVolumes", "CachediSCSIVolumes", volumeArns, cancel);
+
+    private async Task<List<IscsiVolume>> DescribeVolumesAsync(string operation, string member, IEnumerable<string> volumeArns, CancellationToken cancel)
     {
         var arns = volumeArns?.ToList() ?? throw new ArgumentNullException(nameof(volumeArns));
-        var r = await Call("DescribeStorediSCSIVolumes", w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
-        return r.Array("StorediSCSIVolumes").Select(v =>
+        var r = await Call(operation, w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
+        return r.Array(member).Select(v => new IscsiVolume
         {
-            var volume = new StorediSCSIVolume();
-            Fill(volume, v);
-            return volume;
+            VolumeARN = v.Str("VolumeARN"),
+            VolumeType = v.Str("VolumeType"),
+            CreatedDate = v.EpochSeconds("CreatedDate"),
+            TargetName = v.Str("TargetName"),
+            VolumeiSCSIAttributes = v.ValueKind == JsonValueKind.Object && v.TryGetProperty("VolumeiSCSIAttributes", out var a) && a.ValueKind == JsonValueKind.Object
+                ? new VolumeiSCSIAttributes { TargetARN = a.Str("TargetARN"), ChapEnabled = a.Bool("ChapEnabled") }
+                : null,
         }).ToList();
-    }
-
-    public async Task<List<CachediSCSIVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel)
-    {
-        var arns = volumeArns?.ToList() ?? throw new ArgumentNullException(nameof(volumeArns));
-        var r = await Call("DescribeCachediSCSIVolumes", w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
-        return r.Array("CachediSCSIVolumes").Select(v =>
-        {
-            var volume = new CachediSCSIVolume();
-            Fill(volume, v);
-            return volume;
-        }).ToList();
-    }
-
-    private static void Fill(IscsiVolume volume, JsonElement v)
-    {
-        volume.VolumeARN = v.Str("VolumeARN");
-        volume.VolumeType = v.Str("VolumeType");
-        volume.CreatedDate = v.EpochSeconds("CreatedDate");
-        volume.TargetName = v.Str("TargetName");
-        if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("VolumeiSCSIAttributes", out var a) && a.ValueKind == JsonValueKind.Object)
-            volume.VolumeiSCSIAttributes = new VolumeiSCSIAttributes
-            {
-                TargetARN = a.Str("TargetARN"),
-                ChapEnabled = a.Bool("ChapEnabled"),
-            };
     }
 
     private Task<JsonElement> Call(string operation, Action<Utf8JsonWriter> body, CancellationToken cancel) =>
         Json11Protocol.InvokeAsync(_context, ServiceId, "storagegateway", _endpoint, TargetPrefix, operation, body, cancel);
-}
-
-public sealed class UpdateChapCredentialsRequest
-{
-    public string? TargetARN { get; set; }
-    /// <summary>12 to 16 bytes in practice; the API allows 1 to 100 characters. Sensitive.</summary>
-    public string? SecretToAuthenticateInitiator { get; set; }
-    public string? InitiatorName { get; set; }
-    /// <summary>Optional (mutual CHAP). Sensitive.</summary>
-    public string? SecretToAuthenticateTarget { get; set; }
-
-    public override string ToString() => $"UpdateChapCredentials {TargetARN} {InitiatorName} (secrets hidden)";
 }
 
 public sealed class UpdateChapCredentialsResponse
@@ -165,11 +136,14 @@ public sealed class UpdateChapCredentialsResponse
     public string? InitiatorName { get; set; }
 }
 
+/// <summary>One initiator's CHAP settings on a target: what DescribeChapCredentials answers and UpdateChapCredentials takes.</summary>
 public sealed class ChapInfo
 {
     public string? TargetARN { get; set; }
+    /// <summary>12 to 16 bytes in practice; the API allows 1 to 100 characters. Sensitive.</summary>
     public string? SecretToAuthenticateInitiator { get; set; }
     public string? InitiatorName { get; set; }
+    /// <summary>Optional (mutual CHAP). Sensitive.</summary>
     public string? SecretToAuthenticateTarget { get; set; }
 
     public override string ToString() => $"{TargetARN} {InitiatorName} (secrets hidden)";
@@ -190,7 +164,6 @@ public sealed class GatewayInfo
 
 public sealed class ListVolumesResponse
 {
-    public string? GatewayARN { get; set; }
     public string? Marker { get; set; }
     public List<VolumeInfo> VolumeInfos { get; set; } = new();
 }
@@ -202,8 +175,8 @@ public sealed class VolumeInfo
     public long? VolumeSizeInBytes { get; set; }
 }
 
-/// <summary>What stored and cached iSCSI volumes share.</summary>
-public abstract class IscsiVolume
+/// <summary>A stored or cached iSCSI volume: the part of either that AwsGuard reads.</summary>
+public sealed class IscsiVolume
 {
     public string? VolumeARN { get; set; }
     public string? VolumeType { get; set; }
@@ -211,14 +184,6 @@ public abstract class IscsiVolume
     /// <summary>UTC.</summary>
     public DateTime? CreatedDate { get; set; }
     public string? TargetName { get; set; }
-}
-
-public sealed class StorediSCSIVolume : IscsiVolume
-{
-}
-
-public sealed class CachediSCSIVolume : IscsiVolume
-{
 }
 
 public sealed class VolumeiSCSIAttributes

@@ -140,7 +140,7 @@ c.create_role(RoleName='{other}', Path='/wire/', AssumeRolePolicyDocument=trust)
         do
         {
             var page = await iam.ListRolePoliciesAsync(role, marker, 1, CancellationToken.None);
-            names.AddRange(page.PolicyNames);
+            names.AddRange(page.Items);
             marker = page.IsTruncated ? page.Marker : null;
         } while (marker is not null);
         Assert.Equal(new[] { "read-b", "read-c" }, names.OrderBy(n => n));
@@ -151,7 +151,7 @@ c.create_role(RoleName='{other}', Path='/wire/', AssumeRolePolicyDocument=trust)
         do
         {
             var page = await iam.ListRolesAsync("/wire/", marker, 1, CancellationToken.None);
-            roles.AddRange(page.Roles.Select(r => r.RoleName!));
+            roles.AddRange(page.Items.Select(r => r.RoleName!));
             marker = page.IsTruncated ? page.Marker : null;
             pages++;
         } while (marker is not null && pages < 1000);
