@@ -31,7 +31,7 @@ public sealed class GatewayChap
         var client = Client(update.Target.Region);
         using var forInitiator = PinnedSecret.From(update.InitiatorSecret);
         using var forTarget = update.TargetSecret is null ? null : PinnedSecret.From(update.TargetSecret);
-        await client.UpdateChapCredentialsAsync(new UpdateChapCredentialsRequest
+        await client.UpdateChapCredentialsAsync(new ChapInfo
         {
             TargetARN = update.Target.Arn,
             InitiatorName = update.InitiatorName,

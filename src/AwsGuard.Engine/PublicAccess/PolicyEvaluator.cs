@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
-using System.Text.RegularExpressions;
+using AwsGuard.Engine.Policies;
 
 namespace AwsGuard.Engine.PublicAccess;
 
@@ -24,8 +23,9 @@ public sealed class PolicyAnalysis
 }
 
 /// <summary>
-/// AWS's rule for bucket policies ("The meaning of public"): a policy is public when an Allow statement reaches a wildcard
-/// principal and no condition pins it to fixed values of a key AWS lists (see <see cref="ConditionRules"/>).
+/// AWS's rule for bucket policies ("The meaning of public"), over the statement facts of <see cref="PolicyDocument"/>: a policy
+/// is public when an Allow statement reaches a wildcard principal and no condition pins it to fixed values of a key AWS lists
+/// (see <see cref="ConditionRules"/>).
 /// Decisions: a wildcard principal is "*", {"AWS": "*"}, any principal value with * or ? (arn:aws:iam::*:root), any Federated
 /// principal, and NotPrincipal (which reaches everyone it does not name); fixed account, ARN, canonical-user and service principals
 /// are not public. Deny statements never make a bucket public. Resources are not considered (AWS's definition does not).
@@ -56,89 +56,28 @@ public static class PolicyEvaluator
     /// <summary>Analyses a policy document; a document that is not a JSON policy is an InvalidArgument <see cref="AwsGuardException"/> (MalformedPolicy).</summary>
     public static PolicyAnalysis Evaluate(string policyJson)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(policyJson, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            throw new AwsGuardException(ErrorKind.InvalidArgument, "MalformedPolicy", "The bucket policy is not valid JSON: " + e.Message);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !TryGet(document.RootElement, "Statement", out var statementElement))
-                throw new AwsGuardException(ErrorKind.InvalidArgument, "MalformedPolicy", "The bucket policy has no Statement.");
-
-            var analysis = new PolicyAnalysis();
-            var reasons = new List<ExposureReason>();
-            var index = 0;
-            foreach (var statement in Items(statementElement))
-            {
-                index++;
-                if (statement.ValueKind != JsonValueKind.Object) continue;
-                var reason = EvaluateStatement(statement, index, analysis);
-                if (reason is not null) reasons.Add(reason);
-            }
-            analysis.Reasons = reasons;
-            return analysis;
-        }
+        var analysis = new PolicyAnalysis();
+        analysis.Reasons = PolicyDocument.Parse(policyJson, "bucket policy").Statements
+            .Select(statement => EvaluateStatement(statement, analysis)).OfType<ExposureReason>().ToList();
+        return analysis;
     }
 
-    private static ExposureReason? EvaluateStatement(JsonElement statement, int index, PolicyAnalysis analysis)
+    private static ExposureReason? EvaluateStatement(PolicyStatement statement, PolicyAnalysis analysis)
     {
-        var effect = TryGet(statement, "Effect", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-        if (!string.Equals(effect, "Allow", StringComparison.OrdinalIgnoreCase)) return null; // Deny never makes a bucket public
+        if (!statement.IsAllow) return null; // Deny never makes a bucket public
+        if (statement.Principal is not { ReachesWildcard: true } principal || statement.Actions is not { } actions) return null;
 
-        var sid = TryGet(statement, "Sid", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        var label = string.IsNullOrEmpty(sid) ? $"statement {index}" : $"statement '{sid}'";
-
-        string principalText;
-        if (TryGet(statement, "NotPrincipal", out var notPrincipal))
-        {
-            principalText = "NotPrincipal " + Compact(notPrincipal);
-        }
-        else if (TryGet(statement, "Principal", out var principal) && ReachesWildcard(principal))
-        {
-            principalText = Compact(principal);
-        }
-        else
-        {
-            return null;
-        }
-
-        bool read, write;
-        string[] actions;
-        if (TryGet(statement, "NotAction", out var notAction))
-        {
-            actions = Strings(notAction).Select(a => "NotAction " + a).ToArray();
-            read = write = true;
-        }
-        else if (TryGet(statement, "Action", out var action))
-        {
-            actions = Strings(action).ToArray();
-            (read, write) = Classify(actions);
-        }
-        else
-        {
-            return null;
-        }
+        var (read, write) = statement.IsNotAction ? (true, true) : Classify(actions);
+        var permissions = statement.IsNotAction ? actions.Select(a => "NotAction " + a).ToArray() : actions.ToArray();
         analysis.WildcardRead |= read;
         analysis.WildcardWrite |= write;
 
         var notRestricting = new List<string>();
-        if (TryGet(statement, "Condition", out var condition) && condition.ValueKind == JsonValueKind.Object)
+        foreach (var condition in statement.Conditions)
         {
-            foreach (var op in condition.EnumerateObject())
-            {
-                if (op.Value.ValueKind != JsonValueKind.Object) continue;
-                foreach (var key in op.Value.EnumerateObject())
-                {
-                    if (ConditionRules.Restricts(op.Name, key.Name, Strings(key.Value).ToList(), out var why))
-                        return null; // conditions are ANDed: one pinning condition makes the statement non-public
-                    notRestricting.Add(why);
-                }
-            }
+            if (ConditionRules.Restricts(condition, out var why))
+                return null; // conditions are ANDed: one pinning condition makes the statement non-public
+            notRestricting.Add(why);
         }
 
         var access = read && write ? "read and write" : write ? "write" : "read";
@@ -148,50 +87,31 @@ public static class PolicyEvaluator
         return new ExposureReason
         {
             Source = ExposureSource.Policy,
-            Principal = principalText,
-            Permissions = actions,
+            Principal = principal.Text,
+            Permissions = permissions,
             Read = read,
             Write = write,
-            StatementId = sid,
-            Detail = $"bucket policy {label} allows {access} ({string.Join(", ", actions)}) to {principalText} {conditionText}",
+            StatementId = statement.Sid,
+            Detail = $"bucket policy {statement.Label} allows {access} ({string.Join(", ", permissions)}) to {principal.Text} {conditionText}",
         };
-    }
-
-    /// <summary>True for "*", {"AWS": "*"}, any principal value with a wildcard, and any Federated principal.</summary>
-    public static bool ReachesWildcard(JsonElement principal)
-    {
-        if (principal.ValueKind == JsonValueKind.String) return HasWildcard(principal.GetString());
-        if (principal.ValueKind != JsonValueKind.Object) return false;
-        foreach (var type in principal.EnumerateObject())
-        {
-            if (string.Equals(type.Name, "Federated", StringComparison.OrdinalIgnoreCase)) return true;
-            if (Strings(type.Value).Any(HasWildcard)) return true;
-        }
-        return false;
     }
 
     /// <summary>(read, write) exposure of a list of actions.</summary>
     public static (bool Read, bool Write) Classify(IEnumerable<string> actions)
     {
         bool read = false, write = false;
-        foreach (var raw in actions)
+        foreach (var action in actions)
         {
-            var action = raw.Trim();
-            string service, name;
-            var colon = action.IndexOf(':');
-            if (colon < 0) { service = action; name = action; }
-            else { service = action.Substring(0, colon); name = action.Substring(colon + 1); }
-            if (action == "*" || (string.Equals(service, "s3", StringComparison.OrdinalIgnoreCase) && name == "*"))
+            var (service, name) = PolicyPattern.SplitAction(action);
+            if (action.Trim() == "*" || (string.Equals(service, "s3", StringComparison.OrdinalIgnoreCase) && name == "*"))
             {
                 read = write = true;
                 continue;
             }
-            if (!string.Equals(service, "s3", StringComparison.OrdinalIgnoreCase) && !HasWildcard(service)) continue; // another service's action
-            if (HasWildcard(name))
+            if (!string.Equals(service, "s3", StringComparison.OrdinalIgnoreCase) && !PolicyPattern.HasWildcard(service)) continue; // another service's action
+            if (PolicyPattern.HasWildcard(name))
             {
-                var pattern = new Regex("^" + Regex.Escape(name).Replace("\\*", ".*").Replace("\\?", ".") + "$",
-                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-                var matched = KnownActions.Where(a => pattern.IsMatch(a)).ToList();
+                var matched = KnownActions.Where(a => PolicyPattern.Matches(name, a, ignoreCase: true)).ToList();
                 if (matched.Count == 0) { read = true; continue; }
                 foreach (var m in matched)
                     if (IsRead(m)) read = true; else write = true;
@@ -204,58 +124,4 @@ public static class PolicyEvaluator
 
     private static bool IsRead(string actionName) =>
         actionName.StartsWith("Get", StringComparison.OrdinalIgnoreCase) || actionName.StartsWith("List", StringComparison.OrdinalIgnoreCase);
-
-    private static bool HasWildcard(string? value) => value is not null && value.IndexOfAny(new[] { '*', '?' }) >= 0;
-
-    /// <summary>A policy element's values as strings: a string, an array, a bool or a number all count.</summary>
-    internal static IEnumerable<string> Strings(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                    foreach (var s in Strings(item)) yield return s;
-                break;
-            case JsonValueKind.String:
-                yield return element.GetString() ?? "";
-                break;
-            case JsonValueKind.True:
-                yield return "true";
-                break;
-            case JsonValueKind.False:
-                yield return "false";
-                break;
-            case JsonValueKind.Number:
-                yield return element.GetRawText();
-                break;
-            case JsonValueKind.Object:
-                yield return element.GetRawText();
-                break;
-        }
-    }
-
-    private static IEnumerable<JsonElement> Items(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Array)
-            foreach (var item in element.EnumerateArray()) yield return item;
-        else
-            yield return element;
-    }
-
-    /// <summary>Element names are case-sensitive in IAM, but a lenient match costs nothing here.</summary>
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-            foreach (var property in element.EnumerateObject())
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    value = property.Value;
-                    return true;
-                }
-        value = default;
-        return false;
-    }
-
-    private static string Compact(JsonElement element) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString() ?? "" : element.GetRawText();
 }

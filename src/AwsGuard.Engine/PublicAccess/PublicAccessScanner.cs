@@ -65,20 +65,13 @@ public sealed class PublicAccessScanner
         _accountBlockPublicAccess = accountBlockPublicAccess ?? throw new ArgumentNullException(nameof(accountBlockPublicAccess));
     }
 
-    /// <summary>A scanner over the session's cached S3 clients.</summary>
-    public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session,
-        Func<CancellationToken, Task<BlockPublicAccessFlags?>> accountBlockPublicAccess) =>
-        new(region => provider.GetClient("s3", session, region, AwsClients.S3), session.RequireRegion(), accountBlockPublicAccess);
-
     /// <summary>A scanner over the session's cached S3 clients that reads the account-level Block Public Access through S3 Control.</summary>
     public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session) =>
-        ForSession(provider, session, async cancel =>
-            await WireClients.GetAccountPublicAccessBlockAsync(provider, session, session.RequireRegion(), cancel).ConfigureAwait(false) is { } account
-                ? new BlockPublicAccessFlags(account.BlockPublicAcls, account.IgnorePublicAcls, account.BlockPublicPolicy, account.RestrictPublicBuckets)
-                : null);
+        new(region => provider.GetClient("s3", session, region, AwsClients.S3), session.RequireRegion(),
+            cancel => AccountBlockPublicAccess.ReadAsync(provider, session, session.RequireRegion(), cancel));
 
-    /// <summary>An account-level reader for a value already known (null = not configured).</summary>
-    public static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>
+    /// <summary>An account-level reader for a value already known (null = not configured); for tests.</summary>
+    internal static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>
         _ => Task.FromResult(account);
 
     /// <summary>

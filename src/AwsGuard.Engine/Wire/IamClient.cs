@@ -13,10 +13,8 @@ namespace AwsGuard.Engine.Wire;
 public interface IIamClient
 {
     Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
-    Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel);
     Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
     Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
-    Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -42,15 +40,11 @@ public sealed class IamClient : IIamClient
         return ReadRole(r.Child("Role"));
     }
 
-    public async Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
+    // Listing is not in IIamClient until a cmdlet lists: the wire contract tests keep it honest meanwhile.
+    internal async Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRoles", cancel, ("PathPrefix", pathPrefix), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
-        return new ListRolesResponse
-        {
-            Roles = r.Child("Roles").Children("member").Select(ReadRole).ToList(),
-            IsTruncated = r.Bool("IsTruncated") ?? false,
-            Marker = r.Text("Marker"),
-        };
+        return Page(r, r.Child("Roles").Children("member").Select(ReadRole));
     }
 
     public async Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel)
@@ -68,23 +62,20 @@ public sealed class IamClient : IIamClient
             ("PolicyName", JsonShape.Required(policyName, "PolicyName", "GetRolePolicy"))).ConfigureAwait(false);
         return new RolePolicy
         {
-            RoleName = r.Text("RoleName") ?? roleName,
             PolicyName = r.Text("PolicyName") ?? policyName,
             PolicyDocument = DecodePolicy(r.Text("PolicyDocument")),
         };
     }
 
-    public async Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    internal async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
-        return new ListRolePoliciesResponse
-        {
-            PolicyNames = r.Child("PolicyNames").Children("member").Select(m => m.Value).ToList(),
-            IsTruncated = r.Bool("IsTruncated") ?? false,
-            Marker = r.Text("Marker"),
-        };
+        return Page(r, r.Child("PolicyNames").Children("member").Select(m => m.Value));
     }
+
+    private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
+        new() { Items = items.ToList(), IsTruncated = result.Bool("IsTruncated") ?? false, Marker = result.Text("Marker") };
 
     /// <summary>IAM returns policy documents URL-encoded (RFC 3986); AwsGuard hands out the JSON itself.</summary>
     internal static string? DecodePolicy(string? document) =>
@@ -94,16 +85,9 @@ public sealed class IamClient : IIamClient
     {
         Path = e.Text("Path"),
         RoleName = e.Text("RoleName"),
-        RoleId = e.Text("RoleId"),
         Arn = e.Text("Arn"),
         CreateDate = e.Time("CreateDate"),
         AssumeRolePolicyDocument = DecodePolicy(e.Text("AssumeRolePolicyDocument")),
-        Description = e.Text("Description"),
-        MaxSessionDuration = e.Int("MaxSessionDuration"),
-        PermissionsBoundaryArn = e.Child("PermissionsBoundary").Text("PermissionsBoundaryArn"),
-        Tags = e.Child("Tags").Children("member").Select(t => new KeyValuePair<string, string>(t.Text("Key") ?? "", t.Text("Value") ?? "")).ToList(),
-        RoleLastUsedDate = e.Child("RoleLastUsed").Time("LastUsedDate"),
-        RoleLastUsedRegion = e.Child("RoleLastUsed").Text("Region"),
     };
 
     private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
@@ -115,39 +99,24 @@ public sealed class IamRole
 {
     public string? Path { get; set; }
     public string? RoleName { get; set; }
-    public string? RoleId { get; set; }
     public string? Arn { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? CreateDate { get; set; }
     /// <summary>The trust policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? AssumeRolePolicyDocument { get; set; }
-    public string? Description { get; set; }
-    public int? MaxSessionDuration { get; set; }
-    public string? PermissionsBoundaryArn { get; set; }
-    public List<KeyValuePair<string, string>> Tags { get; set; } = new();
-    /// <summary>UTC.</summary>
-    public DateTime? RoleLastUsedDate { get; set; }
-    public string? RoleLastUsedRegion { get; set; }
-}
-
-public sealed class ListRolesResponse
-{
-    public List<IamRole> Roles { get; set; } = new();
-    public bool IsTruncated { get; set; }
-    public string? Marker { get; set; }
 }
 
 public sealed class RolePolicy
 {
-    public string? RoleName { get; set; }
     public string? PolicyName { get; set; }
     /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? PolicyDocument { get; set; }
 }
 
-public sealed class ListRolePoliciesResponse
+/// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>
+internal sealed class IamPage<T>
 {
-    public List<string> PolicyNames { get; set; } = new();
+    public List<T> Items { get; set; } = new();
     public bool IsTruncated { get; set; }
     public string? Marker { get; set; }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -158,6 +157,4 @@ internal static class JsonShape
         string.IsNullOrEmpty(value)
             ? throw new AwsGuardException(ErrorKind.InvalidArgument, "MissingParameter", $"{operation} needs {name}.", name)
             : value!;
-
-    internal static string Utf8(byte[] body) => Encoding.UTF8.GetString(body);
 }

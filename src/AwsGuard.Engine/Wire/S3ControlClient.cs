@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
-using AwsGuard.Engine.Identity;
 using AwsGuard.Engine.Sessions;
 using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 
@@ -13,7 +12,7 @@ namespace AwsGuard.Engine.Wire;
 public interface IS3ControlClient
 {
     /// <summary>The account-level Block Public Access settings; null when the account has none (NoSuchPublicAccessBlockConfiguration).</summary>
-    Task<PublicAccessBlock?> GetPublicAccessBlockAsync(string accountId, CancellationToken cancel);
+    Task<BlockPublicAccessFlags?> GetPublicAccessBlockAsync(string accountId, CancellationToken cancel);
 }
 
 /// <summary>S3 Control over REST-XML, signed as "s3"; the account id travels in x-amz-account-id and, on AWS, in the host.</summary>
@@ -36,21 +35,15 @@ public sealed class S3ControlClient : IS3ControlClient
         WireEndpoints.S3Control(region, "000000000000", endpoint); // validates the region now, not at the first call
     }
 
-    public async Task<PublicAccessBlock?> GetPublicAccessBlockAsync(string accountId, CancellationToken cancel)
+    public async Task<BlockPublicAccessFlags?> GetPublicAccessBlockAsync(string accountId, CancellationToken cancel)
     {
         var request = CreateGetPublicAccessBlock(accountId);
         try
         {
             var root = await RestXmlProtocol.InvokeAsync(_context, request, cancel).ConfigureAwait(false);
             var config = root?.Name.LocalName == "PublicAccessBlockConfiguration" ? root : root.Child("PublicAccessBlockConfiguration");
-            return new PublicAccessBlock
-            {
-                AccountId = accountId,
-                BlockPublicAcls = config.Bool("BlockPublicAcls") ?? false,
-                IgnorePublicAcls = config.Bool("IgnorePublicAcls") ?? false,
-                BlockPublicPolicy = config.Bool("BlockPublicPolicy") ?? false,
-                RestrictPublicBuckets = config.Bool("RestrictPublicBuckets") ?? false,
-            };
+            return new BlockPublicAccessFlags(config.Bool("BlockPublicAcls") ?? false, config.Bool("IgnorePublicAcls") ?? false,
+                config.Bool("BlockPublicPolicy") ?? false, config.Bool("RestrictPublicBuckets") ?? false);
         }
         catch (WireServiceException error) when (error.ErrorCode == "NoSuchPublicAccessBlockConfiguration")
         {
@@ -66,36 +59,5 @@ public sealed class S3ControlClient : IS3ControlClient
         var request = RestXmlProtocol.CreateRequest(ServiceId, "s3", endpoint, "GetPublicAccessBlock", "GET", "/v20180820/configuration/publicAccessBlock");
         request.Headers["x-amz-account-id"] = accountId;
         return request;
-    }
-}
-
-/// <summary>Account-level S3 Block Public Access.</summary>
-public sealed class PublicAccessBlock
-{
-    public string AccountId { get; set; } = "";
-    public bool BlockPublicAcls { get; set; }
-    public bool IgnorePublicAcls { get; set; }
-    public bool BlockPublicPolicy { get; set; }
-    public bool RestrictPublicBuckets { get; set; }
-}
-
-/// <summary>Makes the wire clients the way <see cref="AwsClients"/> makes SDK clients: fit for <see cref="SessionProvider.GetClient{T}"/>.</summary>
-public static class WireClients
-{
-    public static ILogsClient Logs(AWSCredentials credentials, string region, Uri? endpoint) => new LogsClient(credentials, region, endpoint);
-
-    public static IStorageGatewayClient StorageGateway(AWSCredentials credentials, string region, Uri? endpoint) =>
-        new StorageGatewayClient(credentials, region, endpoint);
-
-    public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
-
-    public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
-
-    /// <summary>The calling account's Block Public Access: the account id from STS GetCallerIdentity, then S3 Control.</summary>
-    public static async Task<PublicAccessBlock?> GetAccountPublicAccessBlockAsync(SessionProvider provider, AwsSession session, string region, CancellationToken cancel)
-    {
-        var identity = await IdentityReader.GetAsync(provider, session, cancel).ConfigureAwait(false);
-        var client = provider.GetClient("s3control", session, region, S3Control);
-        return await client.GetPublicAccessBlockAsync(identity.Account, cancel).ConfigureAwait(false);
     }
 }

@@ -12,12 +12,12 @@ namespace AwsGuard.Engine.Wire;
 /// <summary>The Storage Gateway operations AwsGuard uses. Paging stays with the caller (Marker).</summary>
 public interface IStorageGatewayClient
 {
-    Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(UpdateChapCredentialsRequest request, CancellationToken cancel);
+    Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(ChapInfo request, CancellationToken cancel);
     Task<List<ChapInfo>> DescribeChapCredentialsAsync(string targetArn, CancellationToken cancel);
     Task<ListGatewaysResponse> ListGatewaysAsync(string? marker, int? limit, CancellationToken cancel);
     Task<ListVolumesResponse> ListVolumesAsync(string? gatewayArn, string? marker, int? limit, CancellationToken cancel);
-    Task<List<StorediSCSIVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
-    Task<List<CachediSCSIVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
+    Task<List<IscsiVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
+    Task<List<IscsiVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel);
 }
 
 /// <summary>Storage Gateway over AWS JSON 1.1 (target prefix StorageGateway_20130630). CreatedDate is a UTC DateTime.</summary>
@@ -37,7 +37,7 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         _endpoint = WireEndpoints.StorageGateway(region, endpoint);
     }
 
-    public async Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(UpdateChapCredentialsRequest request, CancellationToken cancel)
+    public async Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(ChapInfo request, CancellationToken cancel)
     {
         JsonShape.Required(request.TargetARN, "TargetARN", "UpdateChapCredentials");
         JsonShape.Required(request.SecretToAuthenticateInitiator, "SecretToAuthenticateInitiator", "UpdateChapCredentials");
@@ -76,17 +76,9 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         {
             Gateways = r.Array("Gateways").Select(g => new GatewayInfo
             {
-                GatewayId = g.Str("GatewayId"),
                 GatewayARN = g.Str("GatewayARN"),
                 GatewayType = g.Str("GatewayType"),
-                GatewayOperationalState = g.Str("GatewayOperationalState"),
                 GatewayName = g.Str("GatewayName"),
-                Ec2InstanceId = g.Str("Ec2InstanceId"),
-                Ec2InstanceRegion = g.Str("Ec2InstanceRegion"),
-                HostEnvironment = g.Str("HostEnvironment"),
-                HostEnvironmentId = g.Str("HostEnvironmentId"),
-                DeprecationDate = g.Str("DeprecationDate"),
-                SoftwareVersion = g.Str("SoftwareVersion"),
             }).ToList(),
             Marker = r.Str("Marker"),
         };
@@ -102,84 +94,40 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
         }, cancel).ConfigureAwait(false);
         return new ListVolumesResponse
         {
-            GatewayARN = r.Str("GatewayARN"),
             Marker = r.Str("Marker"),
             VolumeInfos = r.Array("VolumeInfos").Select(v => new VolumeInfo
             {
                 VolumeARN = v.Str("VolumeARN"),
-                VolumeId = v.Str("VolumeId"),
-                GatewayARN = v.Str("GatewayARN"),
-                GatewayId = v.Str("GatewayId"),
                 VolumeType = v.Str("VolumeType"),
                 VolumeSizeInBytes = v.Long("VolumeSizeInBytes"),
-                VolumeAttachmentStatus = v.Str("VolumeAttachmentStatus"),
             }).ToList(),
         };
     }
 
-    public async Task<List<StorediSCSIVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel)
+    public Task<List<IscsiVolume>> DescribeStorediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel) =>
+        DescribeVolumesAsync("DescribeStorediSCSIVolumes", "StorediSCSIVolumes", volumeArns, cancel);
+
+    public Task<List<IscsiVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel) =>
+        DescribeVolumesAsync("DescribeCachediSCSIVolumes", "CachediSCSIVolumes", volumeArns, cancel);
+
+    private async Task<List<IscsiVolume>> DescribeVolumesAsync(string operation, string member, IEnumerable<string> volumeArns, CancellationToken cancel)
     {
         var arns = volumeArns?.ToList() ?? throw new ArgumentNullException(nameof(volumeArns));
-        var r = await Call("DescribeStorediSCSIVolumes", w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
-        return r.Array("StorediSCSIVolumes").Select(v =>
+        var r = await Call(operation, w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
+        return r.Array(member).Select(v => new IscsiVolume
         {
-            var volume = new StorediSCSIVolume { VolumeDiskId = v.Str("VolumeDiskId"), PreservedExistingData = v.Bool("PreservedExistingData") };
-            Fill(volume, v);
-            return volume;
+            VolumeARN = v.Str("VolumeARN"),
+            VolumeType = v.Str("VolumeType"),
+            CreatedDate = v.EpochSeconds("CreatedDate"),
+            TargetName = v.Str("TargetName"),
+            VolumeiSCSIAttributes = v.ValueKind == JsonValueKind.Object && v.TryGetProperty("VolumeiSCSIAttributes", out var a) && a.ValueKind == JsonValueKind.Object
+                ? new VolumeiSCSIAttributes { TargetARN = a.Str("TargetARN"), ChapEnabled = a.Bool("ChapEnabled") }
+                : null,
         }).ToList();
-    }
-
-    public async Task<List<CachediSCSIVolume>> DescribeCachediSCSIVolumesAsync(IEnumerable<string> volumeArns, CancellationToken cancel)
-    {
-        var arns = volumeArns?.ToList() ?? throw new ArgumentNullException(nameof(volumeArns));
-        var r = await Call("DescribeCachediSCSIVolumes", w => w.Opt("VolumeARNs", arns), cancel).ConfigureAwait(false);
-        return r.Array("CachediSCSIVolumes").Select(v =>
-        {
-            var volume = new CachediSCSIVolume();
-            Fill(volume, v);
-            return volume;
-        }).ToList();
-    }
-
-    private static void Fill(IscsiVolume volume, JsonElement v)
-    {
-        volume.VolumeARN = v.Str("VolumeARN");
-        volume.VolumeId = v.Str("VolumeId");
-        volume.VolumeType = v.Str("VolumeType");
-        volume.VolumeStatus = v.Str("VolumeStatus");
-        volume.VolumeAttachmentStatus = v.Str("VolumeAttachmentStatus");
-        volume.VolumeSizeInBytes = v.Long("VolumeSizeInBytes");
-        volume.VolumeProgress = v.Double("VolumeProgress");
-        volume.SourceSnapshotId = v.Str("SourceSnapshotId");
-        volume.CreatedDate = v.EpochSeconds("CreatedDate");
-        volume.VolumeUsedInBytes = v.Long("VolumeUsedInBytes");
-        volume.KMSKey = v.Str("KMSKey");
-        volume.TargetName = v.Str("TargetName");
-        if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("VolumeiSCSIAttributes", out var a) && a.ValueKind == JsonValueKind.Object)
-            volume.VolumeiSCSIAttributes = new VolumeiSCSIAttributes
-            {
-                TargetARN = a.Str("TargetARN"),
-                NetworkInterfaceId = a.Str("NetworkInterfaceId"),
-                NetworkInterfacePort = a.Int("NetworkInterfacePort"),
-                LunNumber = a.Int("LunNumber"),
-                ChapEnabled = a.Bool("ChapEnabled"),
-            };
     }
 
     private Task<JsonElement> Call(string operation, Action<Utf8JsonWriter> body, CancellationToken cancel) =>
         Json11Protocol.InvokeAsync(_context, ServiceId, "storagegateway", _endpoint, TargetPrefix, operation, body, cancel);
-}
-
-public sealed class UpdateChapCredentialsRequest
-{
-    public string? TargetARN { get; set; }
-    /// <summary>12 to 16 bytes in practice; the API allows 1 to 100 characters. Sensitive.</summary>
-    public string? SecretToAuthenticateInitiator { get; set; }
-    public string? InitiatorName { get; set; }
-    /// <summary>Optional (mutual CHAP). Sensitive.</summary>
-    public string? SecretToAuthenticateTarget { get; set; }
-
-    public override string ToString() => $"UpdateChapCredentials {TargetARN} {InitiatorName} (secrets hidden)";
 }
 
 public sealed class UpdateChapCredentialsResponse
@@ -188,11 +136,14 @@ public sealed class UpdateChapCredentialsResponse
     public string? InitiatorName { get; set; }
 }
 
+/// <summary>One initiator's CHAP settings on a target: what DescribeChapCredentials answers and UpdateChapCredentials takes.</summary>
 public sealed class ChapInfo
 {
     public string? TargetARN { get; set; }
+    /// <summary>12 to 16 bytes in practice; the API allows 1 to 100 characters. Sensitive.</summary>
     public string? SecretToAuthenticateInitiator { get; set; }
     public string? InitiatorName { get; set; }
+    /// <summary>Optional (mutual CHAP). Sensitive.</summary>
     public string? SecretToAuthenticateTarget { get; set; }
 
     public override string ToString() => $"{TargetARN} {InitiatorName} (secrets hidden)";
@@ -206,22 +157,13 @@ public sealed class ListGatewaysResponse
 
 public sealed class GatewayInfo
 {
-    public string? GatewayId { get; set; }
     public string? GatewayARN { get; set; }
     public string? GatewayType { get; set; }
-    public string? GatewayOperationalState { get; set; }
     public string? GatewayName { get; set; }
-    public string? Ec2InstanceId { get; set; }
-    public string? Ec2InstanceRegion { get; set; }
-    public string? HostEnvironment { get; set; }
-    public string? HostEnvironmentId { get; set; }
-    public string? DeprecationDate { get; set; }
-    public string? SoftwareVersion { get; set; }
 }
 
 public sealed class ListVolumesResponse
 {
-    public string? GatewayARN { get; set; }
     public string? Marker { get; set; }
     public List<VolumeInfo> VolumeInfos { get; set; } = new();
 }
@@ -229,48 +171,23 @@ public sealed class ListVolumesResponse
 public sealed class VolumeInfo
 {
     public string? VolumeARN { get; set; }
-    public string? VolumeId { get; set; }
-    public string? GatewayARN { get; set; }
-    public string? GatewayId { get; set; }
     public string? VolumeType { get; set; }
     public long? VolumeSizeInBytes { get; set; }
-    public string? VolumeAttachmentStatus { get; set; }
 }
 
-/// <summary>What stored and cached iSCSI volumes share.</summary>
-public abstract class IscsiVolume
+/// <summary>A stored or cached iSCSI volume: the part of either that AwsGuard reads.</summary>
+public sealed class IscsiVolume
 {
     public string? VolumeARN { get; set; }
-    public string? VolumeId { get; set; }
     public string? VolumeType { get; set; }
-    public string? VolumeStatus { get; set; }
-    public string? VolumeAttachmentStatus { get; set; }
-    public long? VolumeSizeInBytes { get; set; }
-    public double? VolumeProgress { get; set; }
-    public string? SourceSnapshotId { get; set; }
     public VolumeiSCSIAttributes? VolumeiSCSIAttributes { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? CreatedDate { get; set; }
-    public long? VolumeUsedInBytes { get; set; }
-    public string? KMSKey { get; set; }
     public string? TargetName { get; set; }
-}
-
-public sealed class StorediSCSIVolume : IscsiVolume
-{
-    public string? VolumeDiskId { get; set; }
-    public bool? PreservedExistingData { get; set; }
-}
-
-public sealed class CachediSCSIVolume : IscsiVolume
-{
 }
 
 public sealed class VolumeiSCSIAttributes
 {
     public string? TargetARN { get; set; }
-    public string? NetworkInterfaceId { get; set; }
-    public int? NetworkInterfacePort { get; set; }
-    public int? LunNumber { get; set; }
     public bool? ChapEnabled { get; set; }
 }

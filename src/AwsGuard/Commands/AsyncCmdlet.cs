@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
@@ -40,6 +43,9 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected sealed override void EndProcessing() => Run(EndProcessingAsync);
     protected override void StopProcessing() => _stopping.Cancel();
 
+    // Every member of Cmdlet and PSCmdlet that belongs to the pipeline thread is hidden below: one that answers is
+    // marshalled there, one that hands out the runspace's objects refuses async work. Tests/Pester/AsyncCmdlet.Tests.ps1
+    // enumerates the base members, so an overload PowerShell adds cannot slip past.
     public new void WriteObject(object? sendToPipeline) => Post(() => base.WriteObject(sendToPipeline));
     public new void WriteObject(object? sendToPipeline, bool enumerateCollection) => Post(() => base.WriteObject(sendToPipeline, enumerateCollection));
     public new void WriteError(ErrorRecord errorRecord) => OnPipeline(() => base.WriteError(errorRecord));
@@ -54,10 +60,63 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         if (_debug != false) OnPipeline(() => base.WriteDebug(text));
     }
     public new void WriteProgress(ProgressRecord progressRecord) => OnPipeline(() => base.WriteProgress(progressRecord));
+    public new void WriteInformation(InformationRecord informationRecord) => OnPipeline(() => base.WriteInformation(informationRecord));
+    public new void WriteInformation(object messageData, string[] tags) => OnPipeline(() => base.WriteInformation(messageData, tags));
+    public new void WriteCommandDetail(string text) => OnPipeline(() => base.WriteCommandDetail(text));
+
+    public new bool ShouldProcess(string target) => OnPipeline(() => base.ShouldProcess(target));
     public new bool ShouldProcess(string target, string action) => OnPipeline(() => base.ShouldProcess(target, action));
     public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
         OnPipeline(() => base.ShouldProcess(verboseDescription, verboseWarning, caption));
+    public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption, out ShouldProcessReason shouldProcessReason)
+    {
+        var (answer, reason) = OnPipeline(() => (base.ShouldProcess(verboseDescription, verboseWarning, caption, out var why), why));
+        shouldProcessReason = reason;
+        return answer;
+    }
+
     public new bool ShouldContinue(string query, string caption) => OnPipeline(() => base.ShouldContinue(query, caption));
+    public new bool ShouldContinue(string query, string caption, ref bool yesToAll, ref bool noToAll)
+    {
+        var (yes, no) = (yesToAll, noToAll);
+        var answer = OnPipeline(() => base.ShouldContinue(query, caption, ref yes, ref no));
+        (yesToAll, noToAll) = (yes, no);
+        return answer;
+    }
+
+    public new bool ShouldContinue(string query, string caption, bool hasSecurityImpact, ref bool yesToAll, ref bool noToAll)
+    {
+        var (yes, no) = (yesToAll, noToAll);
+        var answer = OnPipeline(() => base.ShouldContinue(query, caption, hasSecurityImpact, ref yes, ref no));
+        (yesToAll, noToAll) = (yes, no);
+        return answer;
+    }
+
+    public new bool TransactionAvailable() => OnPipeline(() => base.TransactionAvailable());
+    public new object GetVariableValue(string name) => OnPipeline(() => base.GetVariableValue(name));
+    public new object GetVariableValue(string name, object defaultValue) => OnPipeline(() => base.GetVariableValue(name, defaultValue));
+    public new PathInfo CurrentProviderLocation(string providerId) => OnPipeline(() => base.CurrentProviderLocation(providerId));
+    public new string GetUnresolvedProviderPathFromPSPath(string path) => OnPipeline(() => base.GetUnresolvedProviderPathFromPSPath(path));
+    public new Collection<string> GetResolvedProviderPathFromPSPath(string path, out ProviderInfo provider)
+    {
+        var (paths, resolvedBy) = OnPipeline(() => (base.GetResolvedProviderPathFromPSPath(path, out var by), by));
+        provider = resolvedBy;
+        return paths;
+    }
+
+    // Objects whose every use must stay on the pipeline thread: use them inside OnPipeline(...).
+    public new ICommandRuntime CommandRuntime
+    {
+        get => PipelineOnly(() => base.CommandRuntime);
+        set => base.CommandRuntime = value;
+    }
+    public new PSHost Host => PipelineOnly(() => base.Host);
+    public new SessionState SessionState => PipelineOnly(() => base.SessionState);
+    public new PSEventManager Events => PipelineOnly(() => base.Events);
+    public new JobRepository JobRepository => PipelineOnly(() => base.JobRepository);
+    public new JobManager JobManager => PipelineOnly(() => base.JobManager);
+    public new ProviderIntrinsics InvokeProvider => PipelineOnly(() => base.InvokeProvider);
+    public new CommandInvocationIntrinsics InvokeCommand => PipelineOnly(() => base.InvokeCommand);
 
     /// <summary>Ends the cmdlet with this error; from any thread.</summary>
     public new void ThrowTerminatingError(ErrorRecord errorRecord)
@@ -112,6 +171,10 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             throw;
         }
     }
+
+    private T PipelineOnly<T>(Func<T> get, [CallerMemberName] string member = "") => _inWork.Value
+        ? throw new InvalidOperationException($"{member} belongs to the pipeline thread: use it inside OnPipeline(...).")
+        : get();
 
     private bool Shows(string parameter, string preference) =>
         MyInvocation.BoundParameters.TryGetValue(parameter, out var given)

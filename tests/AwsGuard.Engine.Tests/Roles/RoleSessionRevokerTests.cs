@@ -156,7 +156,7 @@ public sealed class RoleSessionRevokerTests
         {
             Calls.Add("GetRolePolicy");
             if (Existing is null) throw new WireServiceException("IAM", "GetRolePolicy", "NoSuchEntity", "not attached", HttpStatusCode.NotFound, null);
-            return Task.FromResult(new RolePolicy { RoleName = roleName, PolicyName = policyName, PolicyDocument = Existing });
+            return Task.FromResult(new RolePolicy { PolicyName = policyName, PolicyDocument = Existing });
         }
 
         public Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel)
@@ -168,8 +168,6 @@ public sealed class RoleSessionRevokerTests
             return Task.CompletedTask;
         }
 
-        public Task<ListRolesResponse> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
-        public Task<ListRolePoliciesResponse> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 

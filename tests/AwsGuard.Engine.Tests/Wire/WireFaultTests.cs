@@ -130,7 +130,7 @@ public sealed class WireUnitTests
     {
         var (client, recorder) = Gateway();
         recorder.Answer = "{\"TargetARN\":\"arn:t\",\"InitiatorName\":\"iqn.1991-05.com.microsoft:host\"}";
-        var answer = await client.UpdateChapCredentialsAsync(new UpdateChapCredentialsRequest
+        var answer = await client.UpdateChapCredentialsAsync(new ChapInfo
         {
             TargetARN = "arn:aws:storagegateway:us-west-2:123456789012:gateway/sgw-12A3456B/target/iqn.1997-05.com.amazon:myvolume",
             SecretToAuthenticateInitiator = "111111111111",
