@@ -41,14 +41,12 @@ public sealed class LogsClient : ILogsClient
         return await Call("GetLogEvents", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
-            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
             w.Opt("logStreamName", request.LogStreamName);
             w.Opt("startTime", request.StartTime);
             w.Opt("endTime", request.EndTime);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
             w.Opt("startFromHead", request.StartFromHead);
-            w.Opt("unmask", request.Unmask);
         }, r => new GetLogEventsResponse
         {
             Events = r.Array("events").Select(e => new OutputLogEvent
@@ -58,7 +56,6 @@ public sealed class LogsClient : ILogsClient
                 IngestionTime = e.Long("ingestionTime"),
             }).ToList(),
             NextForwardToken = r.Str("nextForwardToken"),
-            NextBackwardToken = r.Str("nextBackwardToken"),
         }, cancel).ConfigureAwait(false);
     }
 
@@ -67,7 +64,6 @@ public sealed class LogsClient : ILogsClient
         return await Call("FilterLogEvents", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
-            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
             w.Opt("logStreamNames", request.LogStreamNames);
             w.Opt("logStreamNamePrefix", request.LogStreamNamePrefix);
             w.Opt("startTime", request.StartTime);
@@ -76,7 +72,6 @@ public sealed class LogsClient : ILogsClient
             w.Opt("interleaved", request.Interleaved);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
-            w.Opt("unmask", request.Unmask);
         }, r => new FilterLogEventsResponse
         {
             Events = r.Array("events").Select(e => new FilteredLogEvent
@@ -87,11 +82,6 @@ public sealed class LogsClient : ILogsClient
                 IngestionTime = e.Long("ingestionTime"),
                 EventId = e.Str("eventId"),
             }).ToList(),
-            SearchedLogStreams = r.Array("searchedLogStreams").Select(s => new SearchedLogStream
-            {
-                LogStreamName = s.Str("logStreamName"),
-                SearchedCompletely = s.Bool("searchedCompletely"),
-            }).ToList(),
             NextToken = r.Str("nextToken"),
         }, cancel).ConfigureAwait(false);
     }
@@ -101,10 +91,8 @@ public sealed class LogsClient : ILogsClient
         return await Call("DescribeLogStreams", w =>
         {
             w.Opt("logGroupName", request.LogGroupName);
-            w.Opt("logGroupIdentifier", request.LogGroupIdentifier);
             w.Opt("logStreamNamePrefix", request.LogStreamNamePrefix);
             w.Opt("orderBy", request.OrderBy);
-            w.Opt("descending", request.Descending);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
         }, r => new DescribeLogStreamsResponse
@@ -112,12 +100,6 @@ public sealed class LogsClient : ILogsClient
             LogStreams = r.Array("logStreams").Select(s => new LogStream
             {
                 LogStreamName = s.Str("logStreamName"),
-                CreationTime = s.Long("creationTime"),
-                FirstEventTimestamp = s.Long("firstEventTimestamp"),
-                LastEventTimestamp = s.Long("lastEventTimestamp"),
-                LastIngestionTime = s.Long("lastIngestionTime"),
-                Arn = s.Str("arn"),
-                StoredBytes = s.Long("storedBytes"),
             }).ToList(),
             NextToken = r.Str("nextToken"),
         }, cancel).ConfigureAwait(false);
@@ -127,29 +109,15 @@ public sealed class LogsClient : ILogsClient
     {
         return await Call("DescribeLogGroups", w =>
         {
-            w.Opt("accountIdentifiers", request.AccountIdentifiers);
             w.Opt("logGroupNamePrefix", request.LogGroupNamePrefix);
-            w.Opt("logGroupNamePattern", request.LogGroupNamePattern);
             w.Opt("nextToken", request.NextToken);
             w.Opt("limit", request.Limit);
-            w.Opt("includeLinkedAccounts", request.IncludeLinkedAccounts);
-            w.Opt("logGroupClass", request.LogGroupClass);
-            w.Opt("logGroupIdentifiers", request.LogGroupIdentifiers);
         }, r => new DescribeLogGroupsResponse
         {
             LogGroups = r.Array("logGroups").Select(g => new LogGroup
             {
                 LogGroupName = g.Str("logGroupName"),
                 CreationTime = g.Long("creationTime"),
-                RetentionInDays = g.Int("retentionInDays"),
-                MetricFilterCount = g.Int("metricFilterCount"),
-                Arn = g.Str("arn"),
-                StoredBytes = g.Long("storedBytes"),
-                KmsKeyId = g.Str("kmsKeyId"),
-                DataProtectionStatus = g.Str("dataProtectionStatus"),
-                LogGroupClass = g.Str("logGroupClass"),
-                LogGroupArn = g.Str("logGroupArn"),
-                DeletionProtectionEnabled = g.Bool("deletionProtectionEnabled"),
             }).ToList(),
             NextToken = r.Str("nextToken"),
         }, cancel).ConfigureAwait(false);
@@ -162,7 +130,6 @@ public sealed class LogsClient : ILogsClient
 public sealed class GetLogEventsRequest
 {
     public string? LogGroupName { get; set; }
-    public string? LogGroupIdentifier { get; set; }
     public string? LogStreamName { get; set; }
     /// <summary>Epoch milliseconds.</summary>
     public long? StartTime { get; set; }
@@ -171,7 +138,6 @@ public sealed class GetLogEventsRequest
     public string? NextToken { get; set; }
     public int? Limit { get; set; }
     public bool? StartFromHead { get; set; }
-    public bool? Unmask { get; set; }
 }
 
 public sealed class GetLogEventsResponse
@@ -179,7 +145,6 @@ public sealed class GetLogEventsResponse
     public List<OutputLogEvent> Events { get; set; } = new();
     /// <summary>The same token again means the end of the stream was reached.</summary>
     public string? NextForwardToken { get; set; }
-    public string? NextBackwardToken { get; set; }
 }
 
 public sealed class OutputLogEvent
@@ -194,7 +159,6 @@ public sealed class OutputLogEvent
 public sealed class FilterLogEventsRequest
 {
     public string? LogGroupName { get; set; }
-    public string? LogGroupIdentifier { get; set; }
     public List<string>? LogStreamNames { get; set; }
     public string? LogStreamNamePrefix { get; set; }
     public long? StartTime { get; set; }
@@ -204,13 +168,11 @@ public sealed class FilterLogEventsRequest
     public bool? Interleaved { get; set; }
     public string? NextToken { get; set; }
     public int? Limit { get; set; }
-    public bool? Unmask { get; set; }
 }
 
 public sealed class FilterLogEventsResponse
 {
     public List<FilteredLogEvent> Events { get; set; } = new();
-    public List<SearchedLogStream> SearchedLogStreams { get; set; } = new();
     public string? NextToken { get; set; }
 }
 
@@ -223,20 +185,12 @@ public sealed class FilteredLogEvent
     public string? EventId { get; set; }
 }
 
-public sealed class SearchedLogStream
-{
-    public string? LogStreamName { get; set; }
-    public bool? SearchedCompletely { get; set; }
-}
-
 public sealed class DescribeLogStreamsRequest
 {
     public string? LogGroupName { get; set; }
-    public string? LogGroupIdentifier { get; set; }
     public string? LogStreamNamePrefix { get; set; }
     /// <summary>"LogStreamName" or "LastEventTime".</summary>
     public string? OrderBy { get; set; }
-    public bool? Descending { get; set; }
     public string? NextToken { get; set; }
     /// <summary>1 to 50.</summary>
     public int? Limit { get; set; }
@@ -251,26 +205,14 @@ public sealed class DescribeLogStreamsResponse
 public sealed class LogStream
 {
     public string? LogStreamName { get; set; }
-    public long? CreationTime { get; set; }
-    public long? FirstEventTimestamp { get; set; }
-    public long? LastEventTimestamp { get; set; }
-    public long? LastIngestionTime { get; set; }
-    public string? Arn { get; set; }
-    public long? StoredBytes { get; set; }
 }
 
 public sealed class DescribeLogGroupsRequest
 {
-    public List<string>? AccountIdentifiers { get; set; }
     public string? LogGroupNamePrefix { get; set; }
-    public string? LogGroupNamePattern { get; set; }
     public string? NextToken { get; set; }
     /// <summary>1 to 50.</summary>
     public int? Limit { get; set; }
-    public bool? IncludeLinkedAccounts { get; set; }
-    /// <summary>STANDARD, INFREQUENT_ACCESS or DELIVERY.</summary>
-    public string? LogGroupClass { get; set; }
-    public List<string>? LogGroupIdentifiers { get; set; }
 }
 
 public sealed class DescribeLogGroupsResponse
@@ -283,13 +225,4 @@ public sealed class LogGroup
 {
     public string? LogGroupName { get; set; }
     public long? CreationTime { get; set; }
-    public int? RetentionInDays { get; set; }
-    public int? MetricFilterCount { get; set; }
-    public string? Arn { get; set; }
-    public long? StoredBytes { get; set; }
-    public string? KmsKeyId { get; set; }
-    public string? DataProtectionStatus { get; set; }
-    public string? LogGroupClass { get; set; }
-    public string? LogGroupArn { get; set; }
-    public bool? DeletionProtectionEnabled { get; set; }
 }
