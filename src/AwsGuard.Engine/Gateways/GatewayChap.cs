@@ -13,16 +13,17 @@ namespace AwsGuard.Engine.Gateways;
 /// <summary>Sets and audits the CHAP credentials of Storage Gateway iSCSI targets.</summary>
 public sealed class GatewayChap
 {
-    private readonly SessionProvider _provider;
-    private readonly AwsSession _session;
-    private readonly string? _explicitRegion;
+    private readonly Func<string?, IStorageGatewayClient> _clientFor;
+
+    /// <param name="clientFor">A Storage Gateway client for an ARN's region, or for the default region when null.</param>
+    public GatewayChap(Func<string?, IStorageGatewayClient> clientFor) =>
+        _clientFor = clientFor ?? throw new ArgumentNullException(nameof(clientFor));
 
     /// <param name="explicitRegion">-Region when given: it wins over an ARN's region, which wins over the session's.</param>
-    public GatewayChap(SessionProvider provider, AwsSession session, string? explicitRegion)
+    public static GatewayChap ForSession(SessionProvider provider, AwsSession session, string? explicitRegion)
     {
-        _provider = provider;
-        _session = session;
-        _explicitRegion = string.IsNullOrEmpty(explicitRegion) ? null : explicitRegion;
+        var chosen = string.IsNullOrEmpty(explicitRegion) ? null : explicitRegion;
+        return new(arnRegion => provider.GetClient("storagegateway", session, chosen ?? arnRegion ?? session.RequireRegion(), WireClients.StorageGateway));
     }
 
     /// <summary>UpdateChapCredentials; the secrets become text only for the call and are zeroed after it.</summary>
@@ -107,8 +108,7 @@ public sealed class GatewayChap
         return arns;
     }
 
-    private IStorageGatewayClient Client(string? arnRegion) =>
-        _provider.GetClient("storagegateway", _session, _explicitRegion ?? arnRegion ?? _session.RequireRegion(), WireClients.StorageGateway);
+    private IStorageGatewayClient Client(string? arnRegion) => _clientFor(arnRegion);
 
     private static List<string> Arns(IEnumerable<VolumeInfo> volumes, string type) =>
         volumes.Where(v => v.VolumeARN is not null && (v.VolumeType ?? "").StartsWith(type, StringComparison.OrdinalIgnoreCase))

@@ -94,7 +94,7 @@ public static class WireClients
     /// <summary>The calling account's Block Public Access: the account id from STS GetCallerIdentity, then S3 Control.</summary>
     public static async Task<PublicAccessBlock?> GetAccountPublicAccessBlockAsync(SessionProvider provider, AwsSession session, string region, CancellationToken cancel)
     {
-        var identity = await IdentityReader.GetAsync(provider, session, cancel).ConfigureAwait(false);
+        var identity = await IdentityReader.ForSession(provider, session).GetAsync(cancel).ConfigureAwait(false);
         var client = provider.GetClient("s3control", session, region, S3Control);
         return await client.GetPublicAccessBlockAsync(identity.Account, cancel).ConfigureAwait(false);
     }

@@ -100,7 +100,8 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             _options.Validate(Session.Endpoint);
             _keep = Wildcard.Filter(Include, Exclude);
             _destination = Resolve(Destination);
-            (_planner, _copier) = S3Copier.ForSession(Provider, Session, _options);
+            _planner = CopyPlanner.ForSession(Provider, Session, _options);
+            _copier = S3Copier.ForSession(Provider, Session, _options);
         }
         catch (Exception error)
         {

@@ -13,7 +13,7 @@ public sealed class GetAwsGuardIdentityCommand : AwsCmdlet
     {
         try
         {
-            WriteObject(await IdentityReader.GetAsync(Provider, Session, CancelToken).ConfigureAwait(false));
+            WriteObject(await IdentityReader.ForSession(Provider, Session).GetAsync(CancelToken).ConfigureAwait(false));
         }
         catch (System.Exception error) when (!CancelToken.IsCancellationRequested)
         {

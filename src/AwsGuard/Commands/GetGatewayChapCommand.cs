@@ -22,7 +22,7 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _chap = new GatewayChap(Provider, Session, Region);
+        _chap = GatewayChap.ForSession(Provider, Session, Region);
         return Task.CompletedTask;
     }
 

@@ -49,7 +49,7 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
                 "and a later Revoke-RoleSession keeps the later time. Give a time up to now.", Before)));
         try
         {
-            _revoker = RoleSessionRevoker.ForSession(Provider, Session, CancelToken);
+            _revoker = RoleSessionRevoker.ForSession(Provider, Session);
         }
         catch (Exception error)
         {

@@ -49,7 +49,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _chap = new GatewayChap(Provider, Session, Region);
+        _chap = GatewayChap.ForSession(Provider, Session, Region);
         _forceApplies = ForceApplies(Force);
         return Task.CompletedTask;
     }
