@@ -106,6 +106,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+        catch (Exception failed) when (running.IsFaulted && failed == running.Exception!.InnerException && failed is not PipelineStoppedException)
+        {
+            // The one place where a failure the work left unhandled (engine, AWS, session) ends the command as an ErrorRecord.
+            base.ThrowTerminatingError(ErrorRecords.From(failed));
+        }
         catch
         {
             _stopping.Cancel(); // the pipeline downstream stopped or a write failed: stop the work too
@@ -149,7 +154,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         return answer.Task.GetAwaiter().GetResult();
     }
 
-    private sealed class TerminatingException : Exception
+    internal sealed class TerminatingException : Exception
     {
         public TerminatingException(ErrorRecord errorRecord) : base(errorRecord.Exception.Message) => ErrorRecord = errorRecord;
         public ErrorRecord ErrorRecord { get; }
