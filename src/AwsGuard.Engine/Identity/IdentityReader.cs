@@ -20,8 +20,7 @@ public sealed class IdentityReader
     }
 
     public static IdentityReader ForSession(SessionProvider provider, AwsSession session) =>
-        // STS answers in any region; a session needs none to ask who it is
-        new(provider.GetClient("sts", session, session.Region ?? "us-east-1", AwsClients.Sts), session);
+        new(provider.GetClient("sts", session, session.RegionOrDefault, AwsClients.Sts), session);
 
     public async Task<CallerIdentity> GetAsync(CancellationToken cancel)
     {

@@ -52,7 +52,7 @@ public sealed class RoleSessionRevoker
     public static RoleSessionRevoker ForSession(SessionProvider provider, AwsSession session)
     {
         var identity = IdentityReader.ForSession(provider, session);
-        return new RoleSessionRevoker(provider.GetClient("iam", session, session.Region ?? "us-east-1", WireClients.Iam),
+        return new RoleSessionRevoker(provider.GetClient("iam", session, session.RegionOrDefault, WireClients.Iam),
             async cancel => (await identity.GetAsync(cancel).ConfigureAwait(false)).Account);
     }
 
