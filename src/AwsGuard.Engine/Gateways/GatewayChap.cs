@@ -100,7 +100,7 @@ public sealed class GatewayChap
                 if (gateway.GatewayARN is null) continue;
                 if (gateway.GatewayType is null or "STORED" or "CACHED") arns.Add(gateway.GatewayARN);
                 else if (gateway.GatewayType == "VTL")
-                    CallLog.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
+                    EngineOutput.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
                                              "listed here; pass their target ARNs to -TargetArn.");
             }
             marker = page.Marker;

@@ -1,3 +1,4 @@
+using AwsGuard.Engine.Errors;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -10,7 +11,6 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using AwsGuard.Engine.Sessions;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 
 namespace AwsGuard.Engine.Transfer;
 
@@ -236,7 +236,7 @@ public sealed class S3Copier
             var hash = await CopyHashedAsync(response.ResponseStream, file, item.LocalPath!, length, ct).ConfigureAwait(false);
             Progress.AddBytes(length);
             return (hash, response.ETag, ETagIsMd5(response));
-        }, attemptCancel), error => RetryPolicy.IsTransient(error, cancel), cancel);
+        }, attemptCancel), error => AwsRetry.IsTransient(error, cancel), cancel);
 
     private async Task<CopyResult> ServerCopyAsync(CopyItem item, CancellationToken cancel)
     {

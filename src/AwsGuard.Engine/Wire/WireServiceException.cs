@@ -1,3 +1,4 @@
+using AwsGuard.Engine.Errors;
 using System;
 using System.Net;
 using Amazon.Runtime;

@@ -80,7 +80,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         var running = Task.Run(async () =>
         {
             _inWork.Value = true;
-            CallLog.Current = output;
+            EngineOutput.Current = output;
             await work().ConfigureAwait(false);
         });
         running.ContinueWith(_ => _finished.Add(running), TaskContinuationOptions.ExecuteSynchronously);
@@ -167,6 +167,5 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         public StreamOutput(AsyncCmdlet cmdlet) => _cmdlet = cmdlet;
         public void Verbose(string message) => _cmdlet.WriteVerbose(message);
         public void Warning(string message) => _cmdlet.WriteWarning(message);
-        public void Debug(string message) => _cmdlet.WriteDebug(message);
     }
 }
