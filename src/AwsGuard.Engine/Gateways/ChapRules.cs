@@ -1,3 +1,4 @@
+using AwsGuard.Engine.Secrets;
 using System;
 using System.Security;
 using System.Text.RegularExpressions;

@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Concurrency;
@@ -206,7 +205,7 @@ internal sealed class SseCustomerKeyTransformationAttribute : ArgumentTransforma
                 SseCustomerKey key => key,
                 byte[] bytes => new SseCustomerKey(bytes),
                 string text => SseCustomerKey.FromBase64(text),
-                SecureString secure => SseCustomerKey.FromBase64(new NetworkCredential("", secure).Password),
+                SecureString secure => SseCustomerKeys.FromSecureBase64(secure),
                 IEnumerable => new SseCustomerKey(LanguagePrimitives.ConvertTo<byte[]>(value)),
                 _ => throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidSseCustomerKey",
                     $"An SSE-C key is a byte[], a base64 string or a SecureString holding base64, not a {value.GetType().Name}."),
