@@ -1,4 +1,3 @@
-using AwsGuard.Engine.Secrets;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -6,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Secrets;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 

@@ -1,10 +1,10 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 

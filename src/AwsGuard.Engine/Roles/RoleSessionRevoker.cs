@@ -1,7 +1,7 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Identity;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;

@@ -1,8 +1,8 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Sessions;
 

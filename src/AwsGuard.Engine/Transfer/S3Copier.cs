@@ -1,4 +1,3 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -10,6 +9,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Transfer;

@@ -1,7 +1,7 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Net;
 using Amazon.Runtime;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Wire;
 

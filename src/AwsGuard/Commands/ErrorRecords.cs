@@ -1,6 +1,6 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Management.Automation;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Commands;
 

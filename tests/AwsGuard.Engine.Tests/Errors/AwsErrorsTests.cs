@@ -1,9 +1,9 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Net;
 using System.Net.Http;
 using Amazon.Runtime;
 using Xunit;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Tests.Errors;
 

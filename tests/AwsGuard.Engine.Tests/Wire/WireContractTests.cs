@@ -1,9 +1,9 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Tests.Infrastructure;
 using AwsGuard.Engine.Wire;

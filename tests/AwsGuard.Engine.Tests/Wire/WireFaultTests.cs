@@ -1,4 +1,3 @@
-using AwsGuard.Engine.Errors;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -7,6 +6,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Tests.Infrastructure;
 using AwsGuard.Engine.Wire;
