@@ -96,6 +96,10 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
                 if (item == running) break;
             }
             while (_pending.TryTake(out var late)) ((Action)late)();
+            // The one place where a failure the work left unhandled (engine, AWS, session) becomes the terminating ErrorRecord.
+            if (running.Exception?.InnerException is { } failed && failed is not (TerminatingException or PipelineStoppedException)
+                && !CancelToken.IsCancellationRequested)
+                throw new TerminatingException(ErrorRecords.From(failed));
             running.GetAwaiter().GetResult();
         }
         catch (TerminatingException terminating)
@@ -105,11 +109,6 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
-        }
-        catch (Exception failed) when (running.IsFaulted && failed == running.Exception!.InnerException && failed is not PipelineStoppedException)
-        {
-            // The one place where a failure the work left unhandled (engine, AWS, session) ends the command as an ErrorRecord.
-            base.ThrowTerminatingError(ErrorRecords.From(failed));
         }
         catch
         {
