@@ -5,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Secrets;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
@@ -90,22 +91,29 @@ public sealed class GatewayChap
     /// <summary>The gateways of the region (ListGateways, every page). Tape and file gateways are left out with a warning.</summary>
     public async Task<List<string>> ListVolumeGatewaysAsync(CancellationToken cancel)
     {
-        var client = Client(null);
         var arns = new List<string>();
-        string? marker = null;
-        do
+        try
         {
-            var page = await client.ListGatewaysAsync(marker, null, cancel).ConfigureAwait(false);
-            foreach (var gateway in page.Gateways)
+            var client = Client(null);
+            string? marker = null;
+            do
             {
-                if (gateway.GatewayARN is null) continue;
-                if (gateway.GatewayType is null or "STORED" or "CACHED") arns.Add(gateway.GatewayARN);
-                else if (gateway.GatewayType == "VTL")
-                    EngineOutput.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
-                                             "listed here; pass their target ARNs to -TargetArn.");
-            }
-            marker = page.Marker;
-        } while (!string.IsNullOrEmpty(marker));
+                var page = await client.ListGatewaysAsync(marker, null, cancel).ConfigureAwait(false);
+                foreach (var gateway in page.Gateways)
+                {
+                    if (gateway.GatewayARN is null) continue;
+                    if (gateway.GatewayType is null or "STORED" or "CACHED") arns.Add(gateway.GatewayARN);
+                    else if (gateway.GatewayType == "VTL")
+                        EngineOutput.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
+                                                      "listed here; pass their target ARNs to -TargetArn.");
+                }
+                marker = page.Marker;
+            } while (!string.IsNullOrEmpty(marker));
+        }
+        catch (Exception error) when (!cancel.IsCancellationRequested)
+        {
+            throw AwsErrors.Explain(error, "ListGateways"); // no gateway to name: the listing is what failed
+        }
         return arns;
     }
 
