@@ -1,7 +1,7 @@
 # Shared by the benchmark workloads: run a command with its cost measured, run tools alternately, and tabulate.
 Set-StrictMode -Version 3
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot '../build/AwsGuard.Build.psm1') -Function Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LocalAws
+Import-Module (Join-Path $PSScriptRoot '../build/AwsGuard.Build.psm1') -Function Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer
 
 # Every tool of every workload acts with the same local credentials, from the environment.
 $env:AWS_ACCESS_KEY_ID = 'AKIABENCH00000000001'; $env:AWS_SECRET_ACCESS_KEY = 'bench-secret-key'
@@ -116,4 +116,4 @@ function ConvertTo-MarkdownTable([object[]] $Rows) {
     foreach ($row in $Rows) { '| ' + (($columns | ForEach-Object { $row.$_ }) -join ' | ') + ' |' }
 }
 
-Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Invoke-Ceiling, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LocalAws
+Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Invoke-Ceiling, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer

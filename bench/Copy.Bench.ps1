@@ -66,7 +66,7 @@ try {
     $ceilingDown = Invoke-Ceiling -Url $url -Requests $gets
 }
 finally {
-    Stop-LocalAws $aws
+    Stop-LoopbackServer $aws
     Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 

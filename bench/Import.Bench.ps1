@@ -46,8 +46,8 @@ try {
     }
 }
 finally {
-    Stop-LocalAws $aws
-    Stop-LocalAws $sgw
+    Stop-LoopbackServer $aws
+    Stop-LoopbackServer $sgw
     Remove-Item $file -ErrorAction SilentlyContinue
 }
 

@@ -12,7 +12,7 @@ $group = '/bench/logs'
 function Start-SeededAws([int] $Count) {
     $aws = Start-LocalAws
     & python3 (Join-Path $PSScriptRoot 'seed_logs.py') $aws.Url $group $Count $streams.Count
-    if ($LASTEXITCODE) { Stop-LocalAws $aws; throw 'Seeding failed.' }
+    if ($LASTEXITCODE) { Stop-LoopbackServer $aws; throw 'Seeding failed.' }
     $aws
 }
 
@@ -48,7 +48,7 @@ try {
     $ceiling = Invoke-Ceiling -Url $url -Requests $requests -Parallel $streams.Count
 }
 finally {
-    Stop-LocalAws $aws
+    Stop-LoopbackServer $aws
     Remove-Item $out -ErrorAction SilentlyContinue
 }
 
@@ -59,7 +59,7 @@ $memory = foreach ($count in $Events, $LargeEvents) {
         $run = Invoke-Measured (Get-ReadCommand $server.Url $count)
         [pscustomobject]@{ Events = $count; WallS = $run.wall; CpuS = $run.cpu; PeakMiB = $run.peak_mib; EventsPerS = [math]::Round($count / $run.wall) }
     }
-    finally { Stop-LocalAws $server }
+    finally { Stop-LoopbackServer $server }
 }
 
 $guard, $boto = $rows[0], $rows[1]

@@ -11,7 +11,7 @@ Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
 function Start-SeededAws([int] $Count) {
     $aws = Start-LocalAws
     & python3 (Join-Path $PSScriptRoot 'seed_buckets.py') $aws.Url $Count
-    if ($LASTEXITCODE) { Stop-LocalAws $aws; throw 'Seeding failed.' }
+    if ($LASTEXITCODE) { Stop-LoopbackServer $aws; throw 'Seeding failed.' }
     $aws
 }
 
@@ -49,7 +49,7 @@ try {
     )
     $ceiling = Invoke-Ceiling -Url $url -Requests $requests
 }
-finally { Stop-LocalAws $aws }
+finally { Stop-LoopbackServer $aws }
 
 $growth = foreach ($count in $Scale) {
     $server = Start-SeededAws $count
@@ -57,7 +57,7 @@ $growth = foreach ($count in $Scale) {
         $run = Invoke-Measured (Get-ScanCommand $server.Url)
         [pscustomobject]@{ Buckets = $count; WallS = $run.wall; CpuS = $run.cpu; PeakMiB = $run.peak_mib; MsPerBucket = [math]::Round(1000 * $run.wall / $count, 1) }
     }
-    finally { Stop-LocalAws $server }
+    finally { Stop-LoopbackServer $server }
 }
 
 $guard, $boto = $rows[0], $rows[1]

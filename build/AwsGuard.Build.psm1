@@ -72,7 +72,7 @@ function Invoke-Pwsh {
 }
 
 function Start-LoopbackServer {
-    <# Starts a local server on a free loopback port and polls $HealthPath until it answers; Stop-LocalAws stops it. #>
+    <# Starts a local server on a free loopback port and polls $HealthPath until it answers; Stop-LoopbackServer stops it. #>
     param([string] $Name, [string] $FilePath, [scriptblock] $Arguments, [string] $HealthPath)
     $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
@@ -88,7 +88,7 @@ function Start-LoopbackServer {
         }
         catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
     }
-    Stop-LocalAws ([pscustomobject]@{ Process = $process })
+    Stop-LoopbackServer ([pscustomobject]@{ Process = $process })
     throw "$Name did not answer on $url within 60 s; see $log.err"
 }
 
@@ -107,11 +107,12 @@ function Start-StorageGatewayDouble {
     Start-LoopbackServer 'sgw-double' 'python3' { param($port) $script, '--port', $port } '_double/health'
 }
 
-function Stop-LocalAws {
-    param($LocalAws)
-    if ($LocalAws -and -not $LocalAws.Process.HasExited) {
-        $LocalAws.Process.Kill($true)
-        $LocalAws.Process.WaitForExit()
+function Stop-LoopbackServer {
+    <# Stops a server Start-LoopbackServer started (moto, the Storage Gateway double). #>
+    param($Server)
+    if ($Server -and -not $Server.Process.HasExited) {
+        $Server.Process.Kill($true)
+        $Server.Process.WaitForExit()
     }
 }
 
@@ -128,11 +129,11 @@ function Invoke-Tests {
         $env:AWSGUARD_SGW_URL = $sgw.Url
         $results = Join-Path $Root 'out/TestResults'
         $xunit = Invoke-Xunit $Configuration $results $Filter
-        $pester = Invoke-PesterTests $results $Filter
+        $pester = Invoke-PesterSuite $results $Filter
     }
     finally {
-        Stop-LocalAws $aws
-        if ($sgw) { Stop-LocalAws $sgw }
+        Stop-LoopbackServer $aws
+        if ($sgw) { Stop-LoopbackServer $sgw }
         Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_SGW_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
     }
     $passed = $xunit.Passed + $pester.Passed
@@ -162,7 +163,7 @@ function Invoke-Xunit {
     }
 }
 
-function Invoke-PesterTests {
+function Invoke-PesterSuite {
     param([string] $Results, [string] $Filter)
     $summary = Join-Path $Results 'pester.json'
     Remove-Item $summary -ErrorAction SilentlyContinue
@@ -195,8 +196,8 @@ function Invoke-Demo {
         return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
     }
     finally {
-        Stop-LocalAws $aws
-        if ($sgw) { Stop-LocalAws $sgw }
+        Stop-LoopbackServer $aws
+        if ($sgw) { Stop-LoopbackServer $sgw }
         Remove-Item Env:AWSGUARD_SGW_URL -ErrorAction SilentlyContinue
     }
 }
@@ -228,4 +229,4 @@ function Clear-BuildOutput {
     }
 }
 
-Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Start-StorageGatewayDouble, Stop-LocalAws, Get-PwshCommand
+Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer, Get-PwshCommand

@@ -31,7 +31,14 @@ public sealed class SseCustomerKey
             throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidSseCustomerKey",
                 "An SSE-C key given as text must be the base64 of 32 bytes; this text is not base64.");
         }
-        return new SseCustomerKey(bytes);
+        try
+        {
+            return new SseCustomerKey(bytes);
+        }
+        finally
+        {
+            Array.Clear(bytes, 0, bytes.Length); // the key keeps its own copy
+        }
     }
 
     /// <summary>The key as S3's x-amz-server-side-encryption-customer-key header carries it. Internal use: never print it.</summary>

@@ -5,5 +5,4 @@ public interface IEngineOutput
 {
     void Verbose(string message);
     void Warning(string message);
-    void Debug(string message);
 }

@@ -5,7 +5,7 @@ using System.Net.Http;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 
-namespace AwsGuard.Engine;
+namespace AwsGuard.Engine.Errors;
 
 /// <summary>
 /// Turns any failure of an AWS call into an <see cref="AwsGuardException"/> with a stable id and kind, and the recommended

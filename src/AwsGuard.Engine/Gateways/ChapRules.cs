@@ -1,6 +1,7 @@
 using System;
 using System.Security;
 using System.Text.RegularExpressions;
+using AwsGuard.Engine.Secrets;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Gateways;

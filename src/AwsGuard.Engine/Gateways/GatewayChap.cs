@@ -5,6 +5,8 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Errors;
+using AwsGuard.Engine.Secrets;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 
@@ -13,16 +15,17 @@ namespace AwsGuard.Engine.Gateways;
 /// <summary>Sets and audits the CHAP credentials of Storage Gateway iSCSI targets.</summary>
 public sealed class GatewayChap
 {
-    private readonly SessionProvider _provider;
-    private readonly AwsSession _session;
-    private readonly string? _explicitRegion;
+    private readonly Func<string?, IStorageGatewayClient> _clientFor;
+
+    /// <param name="clientFor">A Storage Gateway client for an ARN's region, or for the default region when null.</param>
+    public GatewayChap(Func<string?, IStorageGatewayClient> clientFor) =>
+        _clientFor = clientFor ?? throw new ArgumentNullException(nameof(clientFor));
 
     /// <param name="explicitRegion">-Region when given: it wins over an ARN's region, which wins over the session's.</param>
-    public GatewayChap(SessionProvider provider, AwsSession session, string? explicitRegion)
+    public static GatewayChap ForSession(SessionProvider provider, AwsSession session, string? explicitRegion)
     {
-        _provider = provider;
-        _session = session;
-        _explicitRegion = string.IsNullOrEmpty(explicitRegion) ? null : explicitRegion;
+        var chosen = string.IsNullOrEmpty(explicitRegion) ? null : explicitRegion;
+        return new(arnRegion => provider.GetClient("storagegateway", session, chosen ?? arnRegion ?? session.RequireRegion(), WireClients.StorageGateway));
     }
 
     /// <summary>UpdateChapCredentials; the secrets become text only for the call and are zeroed after it.</summary>
@@ -88,27 +91,33 @@ public sealed class GatewayChap
     /// <summary>The gateways of the region (ListGateways, every page). Tape and file gateways are left out with a warning.</summary>
     public async Task<List<string>> ListVolumeGatewaysAsync(CancellationToken cancel)
     {
-        var client = Client(null);
         var arns = new List<string>();
-        string? marker = null;
-        do
+        try
         {
-            var page = await client.ListGatewaysAsync(marker, null, cancel).ConfigureAwait(false);
-            foreach (var gateway in page.Gateways)
+            var client = Client(null);
+            string? marker = null;
+            do
             {
-                if (gateway.GatewayARN is null) continue;
-                if (gateway.GatewayType is null or "STORED" or "CACHED") arns.Add(gateway.GatewayARN);
-                else if (gateway.GatewayType == "VTL")
-                    CallLog.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
-                                             "listed here; pass their target ARNs to -TargetArn.");
-            }
-            marker = page.Marker;
-        } while (!string.IsNullOrEmpty(marker));
+                var page = await client.ListGatewaysAsync(marker, null, cancel).ConfigureAwait(false);
+                foreach (var gateway in page.Gateways)
+                {
+                    if (gateway.GatewayARN is null) continue;
+                    if (gateway.GatewayType is null or "STORED" or "CACHED") arns.Add(gateway.GatewayARN);
+                    else if (gateway.GatewayType == "VTL")
+                        EngineOutput.Current?.Warning($"{gateway.GatewayARN} is a tape gateway: its targets (virtual tape devices) are not " +
+                                                      "listed here; pass their target ARNs to -TargetArn.");
+                }
+                marker = page.Marker;
+            } while (!string.IsNullOrEmpty(marker));
+        }
+        catch (Exception error) when (!cancel.IsCancellationRequested)
+        {
+            throw AwsErrors.Explain(error, "ListGateways"); // no gateway to name: the listing is what failed
+        }
         return arns;
     }
 
-    private IStorageGatewayClient Client(string? arnRegion) =>
-        _provider.GetClient("storagegateway", _session, _explicitRegion ?? arnRegion ?? _session.RequireRegion(), WireClients.StorageGateway);
+    private IStorageGatewayClient Client(string? arnRegion) => _clientFor(arnRegion);
 
     private static List<string> Arns(IEnumerable<VolumeInfo> volumes, string type) =>
         volumes.Where(v => v.VolumeARN is not null && (v.VolumeType ?? "").StartsWith(type, StringComparison.OrdinalIgnoreCase))

@@ -1,27 +1,39 @@
 using System.Threading;
 using System.Threading.Tasks;
+using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Identity;
 
 /// <summary>Asks STS who the session's credentials belong to.</summary>
-public static class IdentityReader
+public sealed class IdentityReader
 {
-    public static async Task<CallerIdentity> GetAsync(SessionProvider provider, AwsSession session, CancellationToken cancel)
+    private readonly IAmazonSecurityTokenService _sts;
+    private readonly AwsSession _session;
+
+    /// <param name="session">Where the credentials and region came from, as the answer reports them.</param>
+    public IdentityReader(IAmazonSecurityTokenService sts, AwsSession session)
     {
-        var region = session.Region ?? "us-east-1"; // STS answers in any region; a session needs none to ask who it is
-        var sts = provider.GetClient("sts", session, region, AwsClients.Sts);
-        var answer = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancel).ConfigureAwait(false);
+        _sts = sts;
+        _session = session;
+    }
+
+    public static IdentityReader ForSession(SessionProvider provider, AwsSession session) =>
+        new(provider.GetClient("sts", session, session.RegionOrDefault, AwsClients.Sts), session);
+
+    public async Task<CallerIdentity> GetAsync(CancellationToken cancel)
+    {
+        var answer = await _sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancel).ConfigureAwait(false);
         return new CallerIdentity
         {
             Account = answer.Account,
             Arn = answer.Arn,
             UserId = answer.UserId,
-            Region = session.Region,
-            RegionSource = session.RegionSource,
-            CredentialSource = session.CredentialSource,
-            EndpointUrl = session.Endpoint?.AbsoluteUri,
+            Region = _session.Region,
+            RegionSource = _session.RegionSource,
+            CredentialSource = _session.CredentialSource,
+            EndpointUrl = _session.Endpoint?.AbsoluteUri,
         };
     }
 }

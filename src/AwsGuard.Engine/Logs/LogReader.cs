@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Diagnostics;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 
@@ -143,7 +144,7 @@ public sealed class LogReader
             // The same forward token again is GetLogEvents' only sign of the end; the end time keeps a live stream from going on forever.
             ended = page.NextForwardToken is null || page.NextForwardToken == token;
             token = page.NextForwardToken;
-            return page.Events.Select(e => LogEvents.Create(query.LogGroupName, stream, e.Timestamp, e.IngestionTime, e.Message, null, query.ParseJson)).ToList();
+            return page.Events.Select(e => LogEventParser.Create(query.LogGroupName, stream, e.Timestamp, e.IngestionTime, e.Message, null, query.ParseJson)).ToList();
         });
     }
 
@@ -168,7 +169,7 @@ public sealed class LogReader
             }, cancel).ConfigureAwait(false);
             token = page.NextToken;
             ended = token is null;
-            return page.Events.Select(e => LogEvents.Create(query.LogGroupName, e.LogStreamName, e.Timestamp, e.IngestionTime, e.Message, e.EventId, query.ParseJson)).ToList();
+            return page.Events.Select(e => LogEventParser.Create(query.LogGroupName, e.LogStreamName, e.Timestamp, e.IngestionTime, e.Message, e.EventId, query.ParseJson)).ToList();
         });
     }
 
@@ -220,7 +221,7 @@ public sealed class LogReader
             {
                 // Throttled past the retries: the account's FilterLogEvents quota is shared, so poll less often rather than give up.
                 interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Math.Max(MaxBackoffInterval.Ticks, query.PollInterval.Ticks)));
-                CallLog.Current?.Verbose($"Throttled while following {query.LogGroupName}; polling every {interval.TotalSeconds:0.#} s for now.");
+                EngineOutput.Current?.Verbose($"Throttled while following {query.LogGroupName}; polling every {interval.TotalSeconds:0.#} s for now.");
             }
         }
     }

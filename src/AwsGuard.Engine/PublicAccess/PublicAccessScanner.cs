@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Identity;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Wire;
@@ -37,22 +38,23 @@ public sealed class RevocationPlan
 public sealed class RoleSessionRevoker
 {
     private readonly IIamClient _iam;
-    private readonly Lazy<Task<string>> _callerAccount;
+    private readonly Func<CancellationToken, Task<string>> _askCallerAccount;
+    private readonly object _callerLock = new();
+    private Task<string>? _callerAccount;
 
     /// <param name="callerAccount">The account the session acts in; asked at most once, and only for ARNs.</param>
-    public RoleSessionRevoker(IIamClient iam, Func<Task<string>> callerAccount)
+    public RoleSessionRevoker(IIamClient iam, Func<CancellationToken, Task<string>> callerAccount)
     {
         _iam = iam ?? throw new ArgumentNullException(nameof(iam));
-        if (callerAccount is null) throw new ArgumentNullException(nameof(callerAccount));
-        _callerAccount = new Lazy<Task<string>>(callerAccount);
+        _askCallerAccount = callerAccount ?? throw new ArgumentNullException(nameof(callerAccount));
     }
 
     /// <summary>A revoker over the session's cached IAM client (IAM is global: the session's region only picks the partition).</summary>
-    public static RoleSessionRevoker ForSession(SessionProvider provider, AwsSession session, CancellationToken cancel)
+    public static RoleSessionRevoker ForSession(SessionProvider provider, AwsSession session)
     {
-        var region = session.Region ?? "us-east-1";
-        return new RoleSessionRevoker(provider.GetClient("iam", session, region, WireClients.Iam),
-            async () => (await IdentityReader.GetAsync(provider, session, cancel).ConfigureAwait(false)).Account);
+        var identity = IdentityReader.ForSession(provider, session);
+        return new RoleSessionRevoker(provider.GetClient("iam", session, session.RegionOrDefault, WireClients.Iam),
+            async cancel => (await identity.GetAsync(cancel).ConfigureAwait(false)).Account);
     }
 
     /// <summary>Reads the role and its revocation policy and decides; changes nothing. Errors are AwsGuardExceptions naming the role.</summary>
@@ -63,7 +65,7 @@ public sealed class RoleSessionRevoker
         if (role.Path is not null) RefuseServiceLinked(role.Name, role.Path, role.Input);
         if (role.Account is not null)
         {
-            var caller = await _callerAccount.Value.ConfigureAwait(false);
+            var caller = await CallerAccount(cancel).ConfigureAwait(false);
             if (caller != role.Account)
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "RoleInOtherAccount",
                     $"The role '{role.Input}' is in account {role.Account}, but AwsGuard acts as account {caller}. " +
@@ -116,6 +118,11 @@ public sealed class RoleSessionRevoker
             await _iam.PutRolePolicyAsync(role, RevocationPolicy.Name, RevocationPolicy.Document(plan.Result.RevokedBefore), cancel).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
+    }
+
+    private Task<string> CallerAccount(CancellationToken cancel)
+    {
+        lock (_callerLock) return _callerAccount ??= _askCallerAccount(cancel);
     }
 
     private static void RefuseServiceLinked(string name, string? path, string target)

@@ -51,7 +51,7 @@ public static class AwsClients
             config.ServiceURL = endpoint.AbsoluteUri;
             config.AuthenticationRegion = region;
         }
-        RetryPolicy.Configure(config);
+        AwsRetry.Configure(config);
     }
 
     private sealed class LoggedS3Client : AmazonS3Client

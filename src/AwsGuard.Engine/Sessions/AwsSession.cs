@@ -29,6 +29,12 @@ public sealed class AwsSession
 
     public string? Region { get; }
     public string? RegionSource { get; }
+
+    /// <summary>Where a global service (STS, IAM) is asked when no region is known: it answers from any region of the partition.</summary>
+    public const string DefaultRegion = "us-east-1";
+
+    /// <summary>The session's region, else <see cref="DefaultRegion"/>: for calls that need a region to sign but not to choose the data (STS, IAM).</summary>
+    public string RegionOrDefault => Region ?? DefaultRegion;
     public Uri? Endpoint { get; }
 
     /// <summary>Fetches role credentials now, within <paramref name="cancel"/>: for callers with a budget, before their first call.</summary>

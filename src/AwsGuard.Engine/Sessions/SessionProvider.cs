@@ -158,7 +158,7 @@ public sealed class SessionProvider
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidRoleArn",
                     $"{Describe(role, name)} has role_arn '{role.Options.RoleArn}', which is not an IAM role ARN (arn:aws:iam::123456789012:role/Name).", name);
             (credentials, identity) = AssumeRole(credentials, identity, role.Options.RoleArn, role.Options.ExternalID,
-                p.Region ?? role.Region?.SystemName ?? "us-east-1", endpoint);
+                p.Region ?? role.Region?.SystemName ?? AwsSession.DefaultRegion, endpoint);
         }
         return (credentials, roles.Count == 0 ? source : $"{source} (role {profile.Options.RoleArn})", identity, profile);
     }
@@ -207,7 +207,7 @@ public sealed class SessionProvider
     private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region, Uri? endpoint)
     {
         var identity = $"assume:{roleArn}|{externalId}|{sourceIdentity}";
-        var stsRegion = region ?? "us-east-1";
+        var stsRegion = region ?? AwsSession.DefaultRegion;
         var credentials = _credentials.GetOrAdd(identity, _ => new AssumedRoleCredentials(source,
             () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoint), stsRegion, AwsClients.Sts),
             roleArn, externalId));

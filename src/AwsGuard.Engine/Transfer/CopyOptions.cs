@@ -34,7 +34,7 @@ public sealed class CopyOptions
     public bool SkipUnchanged { get; set; }
 
     /// <summary>Retries of a body cut off mid-transfer (the SDK retries whole requests itself).</summary>
-    public RetryPolicy Retry { get; set; } = RetryPolicy.Default;
+    public AwsRetry Retry { get; set; } = AwsRetry.Default;
 
     /// <summary>S3's CopyObject limit: larger objects are copied with UploadPartCopy. Settable for tests.</summary>
     internal bool UnsignedPayload { get; set; }

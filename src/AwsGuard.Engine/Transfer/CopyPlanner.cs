@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Transfer;
 
@@ -29,6 +30,10 @@ public sealed class CopyPlanner
         _s3 = s3;
         _options = options;
     }
+
+    /// <summary>A planner over the session's cached S3 client, the one <see cref="S3Copier.ForSession"/> copies with.</summary>
+    public static CopyPlanner ForSession(SessionProvider provider, AwsSession session, CopyOptions options) =>
+        new(S3Copier.S3For(provider, session, options), options);
 
     public async Task<IReadOnlyList<CopyItem>> PlanAsync(string source, string destination, bool recurse, Func<string, bool> keep, CancellationToken cancel)
     {

@@ -9,8 +9,8 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 
 namespace AwsGuard.Engine.Transfer;
 
@@ -39,17 +39,17 @@ public sealed class S3Copier
 
     public TransferProgress Progress { get; } = new();
 
-    /// <summary>
-    /// A planner and a copier over one S3 client of the session (one HTTP connection pool for the whole copy).
-    /// Made here so that the cmdlet assembly never touches an SDK type, which lives in the engine's load context.
-    /// </summary>
-    public static (CopyPlanner Planner, S3Copier Copier) ForSession(SessionProvider provider, AwsSession session, CopyOptions options)
+    /// <summary>A copier over the session's cached S3 client (one HTTP connection pool for the whole copy, shared with <see cref="CopyPlanner.ForSession"/>).</summary>
+    public static S3Copier ForSession(SessionProvider provider, AwsSession session, CopyOptions options) =>
+        new(S3For(provider, session, options), options);
+
+    /// <summary>The session's S3 client for a copy; sets how <paramref name="options"/> sign payloads over its endpoint.</summary>
+    internal static IAmazonS3 S3For(SessionProvider provider, AwsSession session, CopyOptions options)
     {
-        var s3 = provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
         // Over HTTPS, TLS and Content-MD5 guard the body, so hashing it again for the signature is wasted CPU (as the
         // AWS CLI does); over plain HTTP (a local test server) the SDK requires the payload signed.
         options.UnsignedPayload = session.Endpoint?.Scheme != Uri.UriSchemeHttp;
-        return (new CopyPlanner(s3, options), new S3Copier(s3, options));
+        return provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
     }
 
     /// <summary>Copies one file and counts it; a failure is an <see cref="AwsGuardException"/> with the file as target.</summary>
@@ -236,7 +236,7 @@ public sealed class S3Copier
             var hash = await CopyHashedAsync(response.ResponseStream, file, item.LocalPath!, length, ct).ConfigureAwait(false);
             Progress.AddBytes(length);
             return (hash, response.ETag, ETagIsMd5(response));
-        }, attemptCancel), error => RetryPolicy.IsTransient(error, cancel), cancel);
+        }, attemptCancel), error => AwsRetry.IsTransient(error, cancel), cancel);
 
     private async Task<CopyResult> ServerCopyAsync(CopyItem item, CancellationToken cancel)
     {

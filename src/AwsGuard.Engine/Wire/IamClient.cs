@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Wire;
 
@@ -25,10 +25,10 @@ public sealed class IamClient : IIamClient
     private readonly WireContext _context;
     private readonly WireEndpoint _endpoint;
 
-    public IamClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry = null)
+    public IamClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
         : this(credentials, region, endpoint, retry, null) { }
 
-    internal IamClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry, WireTransport? transport)
+    internal IamClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
     {
         _context = new WireContext(credentials, retry, transport);
         _endpoint = WireEndpoints.Iam(region, endpoint);

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Wire;
 
@@ -26,10 +26,10 @@ public sealed class LogsClient : ILogsClient
     private readonly WireContext _context;
     private readonly WireEndpoint _endpoint;
 
-    public LogsClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry = null)
+    public LogsClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
         : this(credentials, region, endpoint, retry, null) { }
 
-    internal LogsClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry, WireTransport? transport)
+    internal LogsClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
     {
         _context = new WireContext(credentials, retry, transport);
         _endpoint = WireEndpoints.Logs(region, endpoint);

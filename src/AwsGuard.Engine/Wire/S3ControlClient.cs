@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 using AwsGuard.Engine.Sessions;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 
 namespace AwsGuard.Engine.Wire;
 
@@ -24,10 +23,10 @@ public sealed class S3ControlClient : IS3ControlClient
     private readonly string _region;
     private readonly Uri? _endpointOverride;
 
-    public S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry = null)
+    public S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
         : this(credentials, region, endpoint, retry, null) { }
 
-    internal S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, RetryPolicy? retry, WireTransport? transport)
+    internal S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
     {
         _context = new WireContext(credentials, retry, transport);
         _region = region;

@@ -1,20 +1,20 @@
 using System;
 using Amazon.Runtime;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
+using AwsGuard.Engine.Sessions;
 
 namespace AwsGuard.Engine.Wire;
 
 /// <summary>What every call of one wire client shares: credentials, transport and retry policy.</summary>
 internal sealed class WireContext
 {
-    public WireContext(AWSCredentials credentials, RetryPolicy? retry, WireTransport? transport)
+    public WireContext(AWSCredentials credentials, AwsRetry? retry, WireTransport? transport)
     {
         Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
-        Retry = retry ?? RetryPolicy.Default;
+        Retry = retry ?? AwsRetry.Default;
         Transport = transport ?? WireTransport.Shared;
     }
 
     public AWSCredentials Credentials { get; }
-    public RetryPolicy Retry { get; }
+    public AwsRetry Retry { get; }
     public WireTransport Transport { get; }
 }

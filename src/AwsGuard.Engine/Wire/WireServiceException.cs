@@ -1,6 +1,7 @@
 using System;
 using System.Net;
 using Amazon.Runtime;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Wire;
 

@@ -8,13 +8,12 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using AwsGuard.Engine.Diagnostics;
 using AwsGuard.Engine.Sessions;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 
 namespace AwsGuard.Engine.Wire;
 
 /// <summary>
 /// Sends wire requests: signs each attempt with the SDK's signer and the session's credentials, retries by the
-/// <see cref="RetryPolicy"/>, turns error answers into <see cref="WireServiceException"/> through the protocol's
+/// <see cref="AwsRetry"/>, turns error answers into <see cref="WireServiceException"/> through the protocol's
 /// parser, and writes one call-log line per call (retries included), as the SDK clients do.
 /// All wire calls share one HttpClient.
 /// </summary>
@@ -35,7 +34,7 @@ internal sealed class WireTransport
     public static WireTransport Shared => SharedTransport.Value;
 
     /// <summary>Sends the request and returns the successful answer; error answers become the exception <paramref name="parseError"/> makes.</summary>
-    public async Task<WireResponse> SendAsync(WireRequest request, AWSCredentials credentials, RetryPolicy policy,
+    public async Task<WireResponse> SendAsync(WireRequest request, AWSCredentials credentials, AwsRetry policy,
         Func<WireRequest, WireResponse, WireServiceException> parseError, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
@@ -50,14 +49,14 @@ internal sealed class WireTransport
                 if (!answer.IsSuccess) throw parseError(request, answer);
                 return answer;
             }, error => error is WireServiceException service
-                ? RetryPolicy.IsRetryable((int)service.StatusCode, service.ErrorCode)
-                : RetryPolicy.IsTransient(error, cancel), cancel).ConfigureAwait(false);
-            CallLog.Write(request.Service, request.Operation, request.SigningRegion, response.Status, null, clock.ElapsedMilliseconds);
+                ? AwsRetry.IsRetryable((int)service.StatusCode, service.ErrorCode)
+                : AwsRetry.IsTransient(error, cancel), cancel).ConfigureAwait(false);
+            EngineOutput.LogCall(request.Service, request.Operation, request.SigningRegion, response.Status, null, clock.ElapsedMilliseconds);
             return response;
         }
         catch (Exception error)
         {
-            CallLog.Write(request.Service, request.Operation, request.SigningRegion, lastStatus, (error as WireServiceException)?.ErrorCode,
+            EngineOutput.LogCall(request.Service, request.Operation, request.SigningRegion, lastStatus, (error as WireServiceException)?.ErrorCode,
                 clock.ElapsedMilliseconds);
             throw;
         }

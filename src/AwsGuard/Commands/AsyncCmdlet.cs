@@ -139,7 +139,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         var running = Task.Run(async () =>
         {
             _inWork.Value = true;
-            CallLog.Current = output;
+            EngineOutput.Current = output;
             await work().ConfigureAwait(false);
         });
         running.ContinueWith(_ => _finished.Add(running), TaskContinuationOptions.ExecuteSynchronously);
@@ -155,6 +155,10 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
                 if (item == running) break;
             }
             while (_pending.TryTake(out var late)) ((Action)late)();
+            // The one place where a failure the work left unhandled (engine, AWS, session) becomes the terminating ErrorRecord.
+            if (running.Exception?.InnerException is { } failed && failed is not (TerminatingException or PipelineStoppedException)
+                && !CancelToken.IsCancellationRequested)
+                throw new TerminatingException(ErrorRecords.From(failed));
             running.GetAwaiter().GetResult();
         }
         catch (TerminatingException terminating)
@@ -212,7 +216,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         return answer.Task.GetAwaiter().GetResult();
     }
 
-    private sealed class TerminatingException : Exception
+    internal sealed class TerminatingException : Exception
     {
         public TerminatingException(ErrorRecord errorRecord) : base(errorRecord.Exception.Message) => ErrorRecord = errorRecord;
         public ErrorRecord ErrorRecord { get; }
@@ -225,6 +229,5 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         public StreamOutput(AsyncCmdlet cmdlet) => _cmdlet = cmdlet;
         public void Verbose(string message) => _cmdlet.WriteVerbose(message);
         public void Warning(string message) => _cmdlet.WriteWarning(message);
-        public void Debug(string message) => _cmdlet.WriteDebug(message);
     }
 }

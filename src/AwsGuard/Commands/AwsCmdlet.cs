@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using AwsGuard.Completion;
 using AwsGuard.Engine.Sessions;
 
@@ -93,4 +94,20 @@ public abstract class AwsCmdlet : AsyncCmdlet
 
     /// <summary>A non-terminating error for one item: the others go on.</summary>
     protected void WriteItemError(Exception error, object? target) => WriteError(ErrorRecords.From(error, target));
+
+    /// <summary>
+    /// Runs one item's work: its failure is that item's non-terminating error and the others go on. ThrowTerminatingError
+    /// inside still ends the command; after Ctrl+C nothing more is written.
+    /// </summary>
+    protected async Task TryItemAsync(object? target, Func<Task> work)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not TerminatingException && !CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, target);
+        }
+    }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Concurrency;
@@ -85,27 +84,21 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        try
+        _options = new CopyOptions
         {
-            _options = new CopyOptions
-            {
-                PartSize = PartSize,
-                ThrottleLimit = ThrottleLimit,
-                ServerSideEncryption = ServerSideEncryption,
-                KmsKeyId = KmsKeyId,
-                CustomerKey = SseCustomerKey,
-                SourceCustomerKey = SourceSseCustomerKey,
-                SkipUnchanged = SkipUnchanged,
-            };
-            _options.Validate(Session.Endpoint);
-            _keep = Wildcard.Filter(Include, Exclude);
-            _destination = Resolve(Destination);
-            (_planner, _copier) = S3Copier.ForSession(Provider, Session, _options);
-        }
-        catch (Exception error)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error));
-        }
+            PartSize = PartSize,
+            ThrottleLimit = ThrottleLimit,
+            ServerSideEncryption = ServerSideEncryption,
+            KmsKeyId = KmsKeyId,
+            CustomerKey = SseCustomerKey,
+            SourceCustomerKey = SourceSseCustomerKey,
+            SkipUnchanged = SkipUnchanged,
+        };
+        _options.Validate(Session.Endpoint);
+        _keep = Wildcard.Filter(Include, Exclude);
+        _destination = Resolve(Destination);
+        _planner = CopyPlanner.ForSession(Provider, Session, _options);
+        _copier = S3Copier.ForSession(Provider, Session, _options);
         return Task.CompletedTask;
     }
 
@@ -131,17 +124,19 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
         {
             source = Resolve(Source);
         }
-        try
+        await TryItemAsync(source, async () =>
         {
-            foreach (var refused in _plan.Add(await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false)))
-                WriteItemError(refused, refused.Target);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            // A bad destination spoils every input: stop. A bad source is that input's error; the others go on.
-            if (error is AwsGuardException { Target: string target } && target == _destination) ThrowTerminatingError(ErrorRecords.From(error));
-            WriteItemError(error, source);
-        }
+            try
+            {
+                foreach (var refused in _plan.Add(await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false)))
+                    WriteItemError(refused, refused.Target);
+            }
+            catch (AwsGuardException error) when (error.Target is string target && target == _destination)
+            {
+                // A bad destination spoils every input: stop. A bad source is that input's error; the others go on.
+                ThrowTerminatingError(ErrorRecords.From(error));
+            }
+        }).ConfigureAwait(false);
     }
 
     protected override async Task EndProcessingAsync()
@@ -167,19 +162,12 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
                 $"{progress.FilesFailed} of {progress.FilesTotal} files were not copied; each has its own error.", _destination)));
     }
 
-    private async Task CopyOneAsync(CopyItem item)
+    private Task CopyOneAsync(CopyItem item) => TryItemAsync(item.Source, async () =>
     {
-        try
-        {
-            var result = await _copier.CopyAsync(item, CancelToken).ConfigureAwait(false);
-            WriteVerbose($"{(result.Status == CopyStatus.Skipped ? "Unchanged" : "Copied")}: {item.Source} -> {item.Destination} ({result.Bytes} bytes)");
-            if (PassThru) WriteObject(result);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, item.Source);
-        }
-    }
+        var result = await _copier.CopyAsync(item, CancelToken).ConfigureAwait(false);
+        WriteVerbose($"{(result.Status == CopyStatus.Skipped ? "Unchanged" : "Copied")}: {item.Source} -> {item.Destination} ({result.Bytes} bytes)");
+        if (PassThru) WriteObject(result);
+    });
 
     private static ProgressRecord ProgressOf(TransferProgress p, bool completed)
     {
@@ -217,7 +205,7 @@ internal sealed class SseCustomerKeyTransformationAttribute : ArgumentTransforma
                 SseCustomerKey key => key,
                 byte[] bytes => new SseCustomerKey(bytes),
                 string text => SseCustomerKey.FromBase64(text),
-                SecureString secure => SseCustomerKey.FromBase64(new NetworkCredential("", secure).Password),
+                SecureString secure => SseCustomerKeys.FromSecureBase64(secure),
                 IEnumerable => new SseCustomerKey(LanguagePrimitives.ConvertTo<byte[]>(value)),
                 _ => throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidSseCustomerKey",
                     $"An SSE-C key is a byte[], a base64 string or a SecureString holding base64, not a {value.GetType().Name}."),

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using AwsGuard.Engine;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Commands;
 

@@ -9,15 +9,6 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(CallerIdentity))]
 public sealed class GetAwsGuardIdentityCommand : AwsCmdlet
 {
-    protected override async Task EndProcessingAsync()
-    {
-        try
-        {
-            WriteObject(await IdentityReader.GetAsync(Provider, Session, CancelToken).ConfigureAwait(false));
-        }
-        catch (System.Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error, Session.CredentialSource));
-        }
-    }
+    protected override async Task EndProcessingAsync() =>
+        WriteObject(await IdentityReader.ForSession(Provider, Session).GetAsync(CancelToken).ConfigureAwait(false));
 }

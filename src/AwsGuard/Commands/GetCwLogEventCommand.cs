@@ -57,31 +57,17 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        try
-        {
-            // The times and switches are the same for every piped group: a bad combination fails before any call.
-            Query("-").Validate();
-            _reader = LogReader.ForSession(Provider, Session);
-        }
-        catch (Exception error)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error));
-        }
+        // The times and switches are the same for every piped group: a bad combination fails before any call.
+        Query("-").Validate();
+        _reader = LogReader.ForSession(Provider, Session);
         return Task.CompletedTask;
     }
 
-    protected override async Task ProcessRecordAsync()
+    protected override Task ProcessRecordAsync()
     {
-        if (Enough()) return;
+        if (Enough()) return Task.CompletedTask;
         if (Follow) WriteVerbose($"Following {LogGroupName}: polling every {PollInterval.TotalSeconds:0.###} s for events that arrive from now on.");
-        try
-        {
-            await _reader.ReadAsync(Query(LogGroupName), Write, CancelToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, LogGroupName);
-        }
+        return TryItemAsync(LogGroupName, () => _reader.ReadAsync(Query(LogGroupName), Write, CancelToken));
     }
 
     protected override Task EndProcessingAsync()

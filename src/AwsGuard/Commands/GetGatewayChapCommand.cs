@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Gateways;
@@ -22,7 +21,7 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _chap = new GatewayChap(Provider, Session, Region);
+        _chap = GatewayChap.ForSession(Provider, Session, Region);
         return Task.CompletedTask;
     }
 
@@ -38,39 +37,15 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
     protected override async Task EndProcessingAsync()
     {
         if (!EverythingByDefault(nameof(TargetArn), nameof(GatewayArn))) return;
-        try
-        {
-            foreach (var gateway in await _chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))
-                await AuditAsync(gateway).ConfigureAwait(false);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error, "ListGateways"));
-        }
+        foreach (var gateway in await _chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))
+            await AuditAsync(gateway).ConfigureAwait(false);
     }
 
-    private async Task DescribeAsync(string targetArn)
+    private Task DescribeAsync(string targetArn) => TryItemAsync(targetArn, async () =>
     {
-        try
-        {
-            foreach (var credential in await _chap.DescribeAsync(targetArn, null, CancelToken).ConfigureAwait(false))
-                WriteObject(credential);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, targetArn);
-        }
-    }
+        foreach (var credential in await _chap.DescribeAsync(targetArn, null, CancelToken).ConfigureAwait(false))
+            WriteObject(credential);
+    });
 
-    private async Task AuditAsync(string gatewayArn)
-    {
-        try
-        {
-            await _chap.AuditGatewayAsync(gatewayArn, WriteObject, CancelToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, gatewayArn);
-        }
-    }
+    private Task AuditAsync(string gatewayArn) => TryItemAsync(gatewayArn, () => _chap.AuditGatewayAsync(gatewayArn, WriteObject, CancelToken));
 }

@@ -34,14 +34,7 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        try
-        {
-            _scanner = PublicAccessScanner.ForSession(Provider, Session);
-        }
-        catch (Exception error)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error));
-        }
+        _scanner = PublicAccessScanner.ForSession(Provider, Session);
         _work = new BoundedWork(ThrottleLimit, CancelToken);
         return Task.CompletedTask;
     }
@@ -57,32 +50,16 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
     protected override async Task EndProcessingAsync()
     {
         if (EverythingByDefault(nameof(BucketName)))
-        {
-            try
-            {
-                await _scanner.ListBucketsAsync(bucket =>
-                    _work.StartAsync(() => EvaluateAsync(bucket.Name, () => _scanner.EvaluateAsync(bucket, null, CancelToken))), CancelToken).ConfigureAwait(false);
-            }
-            catch (Exception error) when (!CancelToken.IsCancellationRequested)
-            {
-                ThrowTerminatingError(ErrorRecords.From(error, "ListBuckets"));
-            }
-        }
+            await _scanner.ListBucketsAsync(bucket =>
+                _work.StartAsync(() => EvaluateAsync(bucket.Name, () => _scanner.EvaluateAsync(bucket, null, CancelToken))), CancelToken).ConfigureAwait(false);
         await _work.WhenAllAsync().ConfigureAwait(false);
     }
 
-    private async Task EvaluateAsync(string bucket, Func<Task<BucketExposure>> evaluate)
+    private Task EvaluateAsync(string bucket, Func<Task<BucketExposure>> evaluate) => TryItemAsync(bucket, async () =>
     {
-        try
-        {
-            var exposure = await evaluate().ConfigureAwait(false);
-            // Unknown is written too: a bucket that could not be judged is never skipped silently.
-            if (IncludeNotPublic || exposure.Status is ExposureStatus.Public or ExposureStatus.Unknown)
-                WriteObject(exposure);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, bucket);
-        }
-    }
+        var exposure = await evaluate().ConfigureAwait(false);
+        // Unknown is written too: a bucket that could not be judged is never skipped silently.
+        if (IncludeNotPublic || exposure.Status is ExposureStatus.Public or ExposureStatus.Unknown)
+            WriteObject(exposure);
+    });
 }

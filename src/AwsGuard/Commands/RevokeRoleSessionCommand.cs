@@ -47,14 +47,7 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
             ThrowTerminatingError(ErrorRecords.From(new AwsGuardException(ErrorKind.InvalidArgument, "BeforeInFuture",
                 $"-Before {RevocationPolicy.Format(_before)} is in the future: it would also deny the sessions issued from now until then, " +
                 "and a later Revoke-RoleSession keeps the later time. Give a time up to now.", Before)));
-        try
-        {
-            _revoker = RoleSessionRevoker.ForSession(Provider, Session, CancelToken);
-        }
-        catch (Exception error)
-        {
-            ThrowTerminatingError(ErrorRecords.From(error));
-        }
+        _revoker = RoleSessionRevoker.ForSession(Provider, Session);
         return Task.CompletedTask;
     }
 
@@ -66,29 +59,22 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
             await RevokeAsync(input, byArn).ConfigureAwait(false);
     }
 
-    private async Task RevokeAsync(string input, bool requireArn)
+    private Task RevokeAsync(string input, bool requireArn) => TryItemAsync(input, async () =>
     {
-        try
+        var plan = await _revoker.PlanAsync(RoleReference.Parse(input, requireArn), _before, CancelToken).ConfigureAwait(false);
+        var result = plan.Result;
+        var time = RevocationPolicy.Format(result.RevokedBefore);
+        if (plan.KeepsLaterTime)
+            WriteWarning($"Role '{result.RoleName}' already revokes sessions issued before {time}, later than {RevocationPolicy.Format(plan.Requested)}; the later time is kept.");
+        if (result.Action != RevocationAction.Unchanged)
         {
-            var plan = await _revoker.PlanAsync(RoleReference.Parse(input, requireArn), _before, CancelToken).ConfigureAwait(false);
-            var result = plan.Result;
-            var time = RevocationPolicy.Format(result.RevokedBefore);
-            if (plan.KeepsLaterTime)
-                WriteWarning($"Role '{result.RoleName}' already revokes sessions issued before {time}, later than {RevocationPolicy.Format(plan.Requested)}; the later time is kept.");
-            if (result.Action != RevocationAction.Unchanged)
-            {
-                if (!Approved(result.RoleName, result.RoleArn, time)) return;
-                if (plan.ReplacesForeignDocument)
-                    WriteWarning($"Role '{result.RoleName}' had a policy named {RevocationPolicy.Name} that stated no revocation time; it is replaced.");
-                await _revoker.ApplyAsync(plan, CancelToken).ConfigureAwait(false);
-            }
-            if (PassThru) WriteObject(result);
+            if (!Approved(result.RoleName, result.RoleArn, time)) return;
+            if (plan.ReplacesForeignDocument)
+                WriteWarning($"Role '{result.RoleName}' had a policy named {RevocationPolicy.Name} that stated no revocation time; it is replaced.");
+            await _revoker.ApplyAsync(plan, CancelToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, input);
-        }
-    }
+        if (PassThru) WriteObject(result);
+    });
 
     private bool Approved(string roleName, string roleArn, string time) =>
         _forceApplies || ShouldProcess(

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
@@ -49,7 +48,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _chap = new GatewayChap(Provider, Session, Region);
+        _chap = GatewayChap.ForSession(Provider, Session, Region);
         _forceApplies = ForceApplies(Force);
         return Task.CompletedTask;
     }
@@ -63,21 +62,16 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
             WriteVerbose($"Target {piped.TargetName} has no CHAP: nothing to rotate ({piped.TargetArn}).");
             return;
         }
-        ChapUpdate update;
-        string change;
-        try
+        (ChapUpdate Update, string Change)? checkedItem = null;
+        await TryItemAsync(targetArn, async () =>
         {
-            update = ChapRules.Check(targetArn, piped?.InitiatorName ?? InitiatorName, InitiatorSecret, TargetSecret, DisableMutualChap);
+            var update = ChapRules.Check(targetArn, piped?.InitiatorName ?? InitiatorName, InitiatorSecret, TargetSecret, DisableMutualChap);
             // A ChapCredential says what is set today; for a name, one read tells it, so the question says exactly what changes.
             var today = piped is not null ? ChapChange.SettingOf(piped) : await _chap.SettingTodayAsync(update, CancelToken).ConfigureAwait(false);
-            change = ChapChange.Decide(today, TargetSecret is not null, DisableMutualChap, update.Target, update.InitiatorName);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, targetArn);
-            return;
-        }
-        // Outside the try: a prompt the user ends (or a host that cannot prompt) stops the command, not just this item.
+            checkedItem = (update, ChapChange.Decide(today, TargetSecret is not null, DisableMutualChap, update.Target, update.InitiatorName));
+        }).ConfigureAwait(false);
+        if (checkedItem is not var (update, change)) return;
+        // Outside TryItemAsync: a prompt the user ends (or a host that cannot prompt) stops the command, not just this item.
         if (!_forceApplies && !ShouldProcess(
                 $"{change} for initiator {update.InitiatorName} on target {update.Target.Arn}. Updating CHAP closes every " +
                 "existing connection on the target; initiators must reconnect with the new credentials.",
@@ -85,14 +79,10 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
                 "existing connection on the target, and initiators must reconnect with the new credentials.",
                 "Update Storage Gateway CHAP credentials"))
             return;
-        try
+        await TryItemAsync(targetArn, async () =>
         {
             var credential = await _chap.SetAsync(update, CancelToken).ConfigureAwait(false);
             if (PassThru) WriteObject(credential);
-        }
-        catch (Exception error) when (!CancelToken.IsCancellationRequested)
-        {
-            WriteItemError(error, targetArn);
-        }
+        }).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http;
 using Amazon.Runtime;
 using Xunit;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Tests.Errors;
 

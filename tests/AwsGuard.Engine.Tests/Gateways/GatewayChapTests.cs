@@ -6,6 +6,7 @@ using System.Security;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Gateways;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Tests.Infrastructure;
@@ -31,7 +32,7 @@ public sealed class GatewayChapTests
             AccessKey = LocalAws.AccessKey, SecretKey = LocalAws.SecretKey, Region = sessionRegion,
             EndpointUrl = sgw.Endpoint.AbsoluteUri, ProfileLocation = "/nonexistent/awsguard-credentials",
         });
-        return new GatewayChap(provider, session, explicitRegion);
+        return GatewayChap.ForSession(provider, session, explicitRegion);
     }
 
     /// <summary>One gateway of the given type with volumes named by their targets; answers (gateway ARN, target ARNs).</summary>

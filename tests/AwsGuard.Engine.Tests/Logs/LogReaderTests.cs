@@ -64,7 +64,7 @@ c.create_log_group(logGroupName=group)
         Assert.All(events, e => Assert.Equal($"stream-{e.Message[1]}", e.LogStreamName));
     }
 
-    private Counting Client(Uri? endpoint = null, RetryPolicy? retry = null) =>
+    private Counting Client(Uri? endpoint = null, AwsRetry? retry = null) =>
         new(new LogsClient(Tools.Keys, LocalAws.Region, endpoint ?? _aws.Endpoint, retry));
 
     private static async Task<List<LogEvent>> Read(LogReader reader, LogQuery query, int? stopAfter = null)
@@ -104,7 +104,7 @@ c.create_log_group(logGroupName=group)
         using var proxy = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0.3, Seed = 5, Faults = new[] { Fault.Throttling, Fault.SlowDown } });
         // 0.3^5 per call would leave some of the ~100 calls failing for good at the default 5 attempts; 30% is far beyond
         // what the default numbers are for, so this run allows 12 attempts with short waits (as WireFaultTests does).
-        var retry = new RetryPolicy(maxAttempts: 12, baseDelay: TimeSpan.FromMilliseconds(2), maxDelay: TimeSpan.FromMilliseconds(50));
+        var retry = new AwsRetry(maxAttempts: 12, baseDelay: TimeSpan.FromMilliseconds(2), maxDelay: TimeSpan.FromMilliseconds(50));
         var reader = new LogReader(Client(proxy.Endpoint, retry));
 
         AssertWholeGroupInOrder(await Read(reader, new LogQuery { LogGroupName = group, PageSize = 500 }));

@@ -50,7 +50,6 @@ internal sealed class CountingOutput : IEngineOutput
         if (message.StartsWith("AWS ", StringComparison.Ordinal)) _calls.Enqueue(message);
     }
     public void Warning(string message) { }
-    public void Debug(string message) { }
 }
 
 /// <summary>An IAmazonS3 that passes every call to moto except one operation, which fails as AWS fails it.</summary>

@@ -26,8 +26,8 @@ public sealed class PublicAccessScannerTests
     private static async Task<(T Result, IReadOnlyList<string> Calls)> Counted<T>(Func<Task<T>> run)
     {
         var output = new CountingOutput();
-        var before = CallLog.Current;
-        CallLog.Current = output;
+        var before = EngineOutput.Current;
+        EngineOutput.Current = output;
         try
         {
             var result = await run();
@@ -35,7 +35,7 @@ public sealed class PublicAccessScannerTests
         }
         finally
         {
-            CallLog.Current = before;
+            EngineOutput.Current = before;
         }
     }
 
@@ -138,7 +138,7 @@ public sealed class PublicAccessScannerTests
         var scanner = new PublicAccessScanner(_ => { Interlocked.Increment(ref clientsAsked); return _s3.Client(); }, "us-east-1",
             _ => throw new InvalidOperationException("the account must not be read for an invalid name"));
         var output = new CountingOutput();
-        CallLog.Current = output;
+        EngineOutput.Current = output;
         try
         {
             var error = await Assert.ThrowsAsync<AwsGuardException>(() => scanner.EvaluateAsync(name, null, CancellationToken.None));
@@ -148,7 +148,7 @@ public sealed class PublicAccessScannerTests
         }
         finally
         {
-            CallLog.Current = null;
+            EngineOutput.Current = null;
         }
         Assert.Empty(output.Calls);
         Assert.Equal(0, clientsAsked);

@@ -78,7 +78,7 @@ public sealed class RoleSessionRevokerTests
     public async Task A_denied_PutRolePolicy_is_PermissionDenied_naming_the_permission()
     {
         var iam = new FakeIam { DenyPut = true };
-        var revoker = new RoleSessionRevoker(iam, () => Task.FromResult("123456789012"));
+        var revoker = new RoleSessionRevoker(iam, _ => Task.FromResult("123456789012"));
         var plan = await revoker.PlanAsync(RoleReference.Parse("app"), Now, CancellationToken.None);
         var error = await Assert.ThrowsAsync<AwsGuardException>(() => revoker.ApplyAsync(plan, CancellationToken.None));
         Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
@@ -91,7 +91,7 @@ public sealed class RoleSessionRevokerTests
     public async Task Another_accounts_ARN_fails_naming_both_accounts_before_any_IAM_call()
     {
         var iam = new FakeIam();
-        var revoker = new RoleSessionRevoker(iam, () => Task.FromResult("123456789012"));
+        var revoker = new RoleSessionRevoker(iam, _ => Task.FromResult("123456789012"));
         var error = await Assert.ThrowsAsync<AwsGuardException>(() =>
             revoker.PlanAsync(RoleReference.Parse("arn:aws:sts::210987654321:assumed-role/app/s"), Now, CancellationToken.None));
         Assert.Contains("210987654321", error.Message);
@@ -104,7 +104,7 @@ public sealed class RoleSessionRevokerTests
     public async Task Names_never_ask_STS_and_ARNs_ask_once()
     {
         var asked = 0;
-        var revoker = new RoleSessionRevoker(new FakeIam(), () => { asked++; return Task.FromResult("123456789012"); });
+        var revoker = new RoleSessionRevoker(new FakeIam(), _ => { asked++; return Task.FromResult("123456789012"); });
         await revoker.PlanAsync(RoleReference.Parse("app"), Now, CancellationToken.None);
         Assert.Equal(0, asked);
         await revoker.PlanAsync(RoleReference.Parse("arn:aws:iam::123456789012:role/app"), Now, CancellationToken.None);
@@ -116,7 +116,7 @@ public sealed class RoleSessionRevokerTests
     public async Task A_service_linked_role_by_name_is_refused_after_GetRole_without_a_put()
     {
         var iam = new FakeIam { Path = "/aws-service-role/elasticbeanstalk.amazonaws.com/" };
-        var revoker = new RoleSessionRevoker(iam, () => Task.FromResult("123456789012"));
+        var revoker = new RoleSessionRevoker(iam, _ => Task.FromResult("123456789012"));
         var error = await Assert.ThrowsAsync<AwsGuardException>(() => revoker.PlanAsync(RoleReference.Parse("AWSServiceRoleForX"), Now, CancellationToken.None));
         Assert.Equal("ServiceLinkedRole", error.ErrorId);
         Assert.Equal(new[] { "GetRole" }, iam.Calls);
@@ -130,7 +130,7 @@ public sealed class RoleSessionRevokerTests
     public async Task The_later_time_wins(int? existingMinutes, RevocationAction action, int effectiveMinutes)
     {
         var iam = new FakeIam { Existing = existingMinutes is { } m ? RevocationPolicy.Document(Now.AddMinutes(m)) : null };
-        var revoker = new RoleSessionRevoker(iam, () => Task.FromResult("123456789012"));
+        var revoker = new RoleSessionRevoker(iam, _ => Task.FromResult("123456789012"));
         var plan = await revoker.PlanAsync(RoleReference.Parse("app"), Now, CancellationToken.None);
         Assert.Equal(action, plan.Result.Action);
         Assert.Equal(Now.AddMinutes(effectiveMinutes), plan.Result.RevokedBefore);
@@ -188,7 +188,7 @@ import boto3, os
 boto3.client('iam', endpoint_url=os.environ['ENDPOINT']).create_role(RoleName='{role}', AssumeRolePolicyDocument='{{""Version"":""2012-10-17"",""Statement"":[]}}')
 ");
         var iam = new IamClient(Tools.Keys, LocalAws.Region, _aws.Endpoint);
-        var revoker = new RoleSessionRevoker(iam, () => Task.FromResult("123456789012"));
+        var revoker = new RoleSessionRevoker(iam, _ => Task.FromResult("123456789012"));
         var reference = RoleReference.Parse($"arn:aws:iam::123456789012:role/{role}");
         var first = Now();
 

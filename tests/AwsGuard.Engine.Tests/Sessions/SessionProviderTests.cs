@@ -331,7 +331,7 @@ public sealed class SessionProviderTests : IDisposable
             p.ExternalId = externalId;
         }));
 
-        var identity = await IdentityReader.GetAsync(provider, session, CancellationToken.None);
+        var identity = await IdentityReader.ForSession(provider, session).GetAsync(CancellationToken.None);
 
         Assert.Equal("210987654321", identity.Account);
         Assert.StartsWith("arn:aws:sts::210987654321:assumed-role/", identity.Arn);
@@ -356,7 +356,7 @@ public sealed class SessionProviderTests : IDisposable
             p.ProfileName = "crossaccount";
         }));
 
-        var identity = await IdentityReader.GetAsync(provider, session, CancellationToken.None);
+        var identity = await IdentityReader.ForSession(provider, session).GetAsync(CancellationToken.None);
 
         Assert.Equal("333344445555", identity.Account);
         Assert.Contains(externalId, await MotoStateAsync());

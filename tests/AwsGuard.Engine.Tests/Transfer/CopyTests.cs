@@ -10,7 +10,6 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using AwsGuard.Engine.Sessions;
-using RetryPolicy = AwsGuard.Engine.Sessions.RetryPolicy;
 using AwsGuard.Engine.Tests.Infrastructure;
 using AwsGuard.Engine.Tests.PublicAccess;
 using AwsGuard.Engine.Transfer;
@@ -46,7 +45,7 @@ public sealed class CopyTests : IDisposable
         // 30% faults on ~2,000 requests is far past what the default 5 attempts are for (0.3^5 per request): this run
         // allows more attempts, and turns off the SDK's retry quota, which a 30% failure rate would drain by design.
         var client = ClientWithRetries(proxy.Endpoint, attempts: 12);
-        var options = new CopyOptions { Retry = new RetryPolicy(12, TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(50)) };
+        var options = new CopyOptions { Retry = new AwsRetry(12, TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(50)) };
         await CopyAllAsync(client, options, source, $"s3://{bucket}/tree/", recurse: true);
         var target = Path.Combine(_temp, "back");
         await CopyAllAsync(client, options, $"s3://{bucket}/tree/", target, recurse: true);

@@ -85,6 +85,18 @@ public sealed class TransferRulesTests
         Assert.Equal(Convert.ToBase64String(md5.ComputeHash(bytes)), key.HeaderMd5());
     }
 
+    [Fact]
+    public void An_sse_c_key_from_a_secure_string_is_decoded_from_its_pinned_text()
+    {
+        var bytes = new byte[32];
+        new Random(11).NextBytes(bytes);
+        var secure = Gateways.ChapRulesTests.Secure(Convert.ToBase64String(bytes));
+        Assert.Equal(Convert.ToBase64String(bytes), SseCustomerKeys.FromSecureBase64(secure).HeaderValue());
+        Assert.Equal(44, secure.Length); // the caller's SecureString stays as it was
+        var tooShort = Gateways.ChapRulesTests.Secure(Convert.ToBase64String(new byte[16]));
+        Assert.Equal("InvalidSseCustomerKey", Assert.Throws<AwsGuardException>(() => SseCustomerKeys.FromSecureBase64(tooShort)).ErrorId);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5000/", true)]
     [InlineData("http://localhost:5000/", true)]

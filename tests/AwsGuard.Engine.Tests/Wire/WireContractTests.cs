@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AwsGuard.Engine.PublicAccess;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Tests.Infrastructure;
 using AwsGuard.Engine.Wire;

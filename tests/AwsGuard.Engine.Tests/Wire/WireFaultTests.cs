@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using AwsGuard.Engine.Errors;
 using AwsGuard.Engine.Sessions;
 using AwsGuard.Engine.Tests.Infrastructure;
 using AwsGuard.Engine.Wire;
@@ -29,7 +30,7 @@ public sealed class WireFaultTests
         using var proxy = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0.3, Seed = 1, Latency = TimeSpan.FromMilliseconds(5) });
         // 0.3^5 per call would leave a few of ~1,400 requests failing for good at the default 5 attempts: a 30% fault rate
         // is far beyond what the default numbers are for, so this run allows more attempts and shorter waits.
-        var policy = new RetryPolicy(maxAttempts: 12, baseDelay: TimeSpan.FromMilliseconds(2), maxDelay: TimeSpan.FromMilliseconds(50));
+        var policy = new AwsRetry(maxAttempts: 12, baseDelay: TimeSpan.FromMilliseconds(2), maxDelay: TimeSpan.FromMilliseconds(50));
         ILogsClient logs = new LogsClient(Tools.Keys, LocalAws.Region, proxy.Endpoint, policy);
 
         var reads = 0;
@@ -56,7 +57,7 @@ public sealed class WireFaultTests
         var error = await Assert.ThrowsAsync<WireServiceException>(() =>
             logs.DescribeLogGroupsAsync(new DescribeLogGroupsRequest(), CancellationToken.None));
         Assert.Equal("ThrottlingException", error.ErrorCode);
-        Assert.Equal(RetryPolicy.Default.MaxAttempts, proxy.Requests);
+        Assert.Equal(AwsRetry.Default.MaxAttempts, proxy.Requests);
         Assert.Equal(ErrorKind.LimitsExceeded, AwsErrors.Explain(error).Kind);
     }
 
@@ -64,7 +65,7 @@ public sealed class WireFaultTests
     public async Task Query_and_rest_xml_faults_are_retried_too()
     {
         using var proxy = new FaultProxy(_aws.Endpoint, new FaultPlan { FaultRate = 0.5, Seed = 7, Faults = new[] { Fault.SlowDown, Fault.Throttling, Fault.ResetMidBody } });
-        var policy = new RetryPolicy(10, TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(20));
+        var policy = new AwsRetry(10, TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(20));
         var iam = new IamClient(Tools.Keys, LocalAws.Region, proxy.Endpoint, policy);
         var control = new S3ControlClient(Tools.Keys, LocalAws.Region, proxy.Endpoint, policy);
         for (var i = 0; i < 20; i++)
@@ -224,12 +225,12 @@ public sealed class WireUnitTests
     [InlineData(400, "ValidationException", false)]
     [InlineData(403, "AccessDenied", false)]
     [InlineData(404, "NoSuchEntity", false)]
-    public void Retry_decisions(int status, string code, bool retry) => Assert.Equal(retry, RetryPolicy.IsRetryable(status, code));
+    public void Retry_decisions(int status, string code, bool retry) => Assert.Equal(retry, AwsRetry.IsRetryable(status, code));
 
     [Fact]
     public void Backoff_is_capped_full_jitter()
     {
-        var policy = new RetryPolicy(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+        var policy = new AwsRetry(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
         for (var retry = 1; retry < 40; retry++)
         {
             var ceiling = Math.Min(1000, 100 * Math.Pow(2, retry - 1));
@@ -243,8 +244,8 @@ public sealed class WireUnitTests
     public void Sdk_clients_get_the_same_attempts()
     {
         var config = new Amazon.S3.AmazonS3Config();
-        RetryPolicy.Configure(config);
-        Assert.Equal(RetryPolicy.Default.MaxAttempts - 1, config.MaxErrorRetry);
+        AwsRetry.Configure(config);
+        Assert.Equal(AwsRetry.Default.MaxAttempts - 1, config.MaxErrorRetry);
         Assert.Equal(Amazon.Runtime.RequestRetryMode.Standard, config.RetryMode);
     }
 

@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 
-namespace AwsGuard.Engine.Gateways;
+namespace AwsGuard.Engine.Secrets;
 
 /// <summary>
-/// A SecureString's text for one use (a rule check or one AWS call). The wire request, like the SDK's, takes a
+/// A SecureString's text for one use (a CHAP rule check, one AWS call, decoding an SSE-C key). The wire request, like the SDK's, takes a
 /// string, and a string cannot be cleared once made; so the text goes into a fresh string that is pinned (the GC
 /// leaves no copies of it) and overwritten with zeros on Dispose. The unmanaged copy is zeroed at once.
 /// </summary>

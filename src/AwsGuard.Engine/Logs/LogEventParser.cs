@@ -9,7 +9,7 @@ namespace AwsGuard.Engine.Logs;
 /// Makes AwsGuard's LogEvent from what CloudWatch Logs returns: real UTC times, the trailing newline trimmed, and a
 /// CloudTrailEvent when the message is a CloudTrail record (a JSON object with eventVersion, eventSource and eventName).
 /// </summary>
-public static class LogEvents
+public static class LogEventParser
 {
     public static LogEvent Create(string group, string? stream, long? timestamp, long? ingestionTime, string? message, string? eventId, bool parseJson)
     {

@@ -8,10 +8,10 @@ using Amazon.Runtime.Internal;
 namespace AwsGuard.Engine.Diagnostics;
 
 /// <summary>
-/// The output of the invocation running on this async flow. Clients are shared across invocations,
-/// so the call log finds its writer here rather than in the client.
+/// The engine's output channel (verbose lines, warnings, one line per AWS call) to the invocation running on this async
+/// flow. Clients are shared across invocations, so the engine finds its writer here rather than in the client.
 /// </summary>
-public static class CallLog
+public static class EngineOutput
 {
     private static readonly AsyncLocal<IEngineOutput?> CurrentOutput = new();
 
@@ -25,7 +25,7 @@ public static class CallLog
     /// One verbose line per AWS call: service, operation, region, HTTP status (with the AWS error code of an error answer),
     /// milliseconds; "no response" only when no answer arrived at all.
     /// </summary>
-    public static void Write(string service, string operation, string? region, int? status, string? errorCode, long milliseconds)
+    public static void LogCall(string service, string operation, string? region, int? status, string? errorCode, long milliseconds)
     {
         var answer = status is { } s ? (string.IsNullOrEmpty(errorCode) ? s.ToString() : $"{s} {errorCode}") : "no response";
         Current?.Verbose($"AWS {service} {operation} {region ?? "-"} -> {answer} in {milliseconds} ms");
@@ -77,7 +77,7 @@ internal sealed class CallLogHandler : PipelineHandler
         var status = service is { StatusCode: not 0 }
             ? (int)service.StatusCode
             : (int?)context.ResponseContext?.HttpResponse?.StatusCode ?? (int?)context.ResponseContext?.Response?.HttpStatusCode;
-        CallLog.Write(request.ServiceMetaData?.ServiceId ?? request.ClientConfig.RegionEndpointServiceName, operation,
+        EngineOutput.LogCall(request.ServiceMetaData?.ServiceId ?? request.ClientConfig.RegionEndpointServiceName, operation,
             request.ClientConfig.AuthenticationRegion ?? request.ClientConfig.RegionEndpoint?.SystemName, status, service?.ErrorCode,
             clock.ElapsedMilliseconds);
     }

@@ -6,7 +6,7 @@ using Xunit;
 namespace AwsGuard.Engine.Tests.Logs;
 
 /// <summary>Messages into LogEvent and CloudTrailEvent, with realistic CloudTrail records.</summary>
-public sealed class LogEventsTests
+public sealed class LogEventParserTests
 {
     internal const string PutObject = """
         {"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/deploy","accountId":"111122223333","accessKeyId":"AKIAEXAMPLE","userName":"deploy"},"eventTime":"2024-05-01T08:15:30Z","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.10","userAgent":"[aws-cli/2.15.0]","requestParameters":{"bucketName":"website-assets","Host":"website-assets.s3.us-east-1.amazonaws.com","key":"reports/q3.csv","x-amz-acl":"public-read"},"responseElements":null,"additionalEventData":{"bytesTransferredIn":1024,"x-amz-id-2":"abc"},"requestID":"8E3F2C1D","eventID":"3c1d5e2a-1111-2222-3333-444455556666","readOnly":false,"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::website-assets/reports/q3.csv"},{"accountId":"111122223333","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::website-assets"}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333","eventCategory":"Data"}
@@ -59,7 +59,7 @@ public sealed class LogEventsTests
     [Fact]
     public void Times_are_utc_and_the_trailing_newline_goes()
     {
-        var e = LogEvents.Create("g", "s", 1628662114657, 1628662110415, "COPY FROM S3.\r\n", "id-1", parseJson: false);
+        var e = LogEventParser.Create("g", "s", 1628662114657, 1628662110415, "COPY FROM S3.\r\n", "id-1", parseJson: false);
         Assert.IsType<LogEvent>(e);
         Assert.Equal("COPY FROM S3.", e.Message);
         Assert.Equal(new DateTime(2021, 8, 11, 6, 8, 34, 657, DateTimeKind.Utc), e.Timestamp);
@@ -87,5 +87,5 @@ public sealed class LogEventsTests
     }
 
     private static LogEvent Create(string message, bool parseJson = false) =>
-        LogEvents.Create("trail", "111122223333_CloudTrail_us-east-1", 1714551330000, 1714551331000, message.Trim() + "\n", "1", parseJson);
+        LogEventParser.Create("trail", "111122223333_CloudTrail_us-east-1", 1714551330000, 1714551331000, message.Trim() + "\n", "1", parseJson);
 }

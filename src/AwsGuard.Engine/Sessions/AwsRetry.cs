@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using AwsGuard.Engine.Errors;
 
 namespace AwsGuard.Engine.Sessions;
 
@@ -11,14 +12,14 @@ namespace AwsGuard.Engine.Sessions;
 /// <see cref="ExecuteAsync{T}"/>: throttling, HTTP 500/502/503/504, connection resets and timeouts are retried
 /// with capped exponential backoff and full jitter, a bounded number of attempts; other 4xx never.
 /// </summary>
-public sealed class RetryPolicy
+public sealed class AwsRetry
 {
     /// <summary>The policy every client uses unless a test hands it another.</summary>
-    public static RetryPolicy Default { get; } = new(maxAttempts: 5, baseDelay: TimeSpan.FromMilliseconds(100), maxDelay: TimeSpan.FromSeconds(20));
+    public static AwsRetry Default { get; } = new(maxAttempts: 5, baseDelay: TimeSpan.FromMilliseconds(100), maxDelay: TimeSpan.FromSeconds(20));
 
     private static readonly Random Jitter = new();
 
-    public RetryPolicy(int maxAttempts, TimeSpan baseDelay, TimeSpan maxDelay)
+    public AwsRetry(int maxAttempts, TimeSpan baseDelay, TimeSpan maxDelay)
     {
         if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), "At least one attempt.");
         if (baseDelay < TimeSpan.Zero || maxDelay < baseDelay) throw new ArgumentOutOfRangeException(nameof(maxDelay));
