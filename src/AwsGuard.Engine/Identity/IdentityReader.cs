@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.SecurityToken.Model;
@@ -21,7 +22,14 @@ public static class IdentityReader
             Region = session.Region,
             RegionSource = session.RegionSource,
             CredentialSource = session.CredentialSource,
-            EndpointUrl = session.Endpoint?.AbsoluteUri,
+            Endpoints = session.Endpoints
+                .Select(endpoint => new ServiceEndpoint
+                {
+                    Service = ServiceEndpoints.ServiceIds[endpoint.Key],
+                    Url = endpoint.Value.Url?.AbsoluteUri,
+                    Source = endpoint.Value.Source,
+                })
+                .ToArray(),
         };
     }
 }

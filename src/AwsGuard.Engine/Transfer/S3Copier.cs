@@ -48,7 +48,7 @@ public sealed class S3Copier
         var s3 = provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
         // Over HTTPS, TLS and Content-MD5 guard the body, so hashing it again for the signature is wasted CPU (as the
         // AWS CLI does); over plain HTTP (a local test server) the SDK requires the payload signed.
-        options.UnsignedPayload = session.Endpoint?.Scheme != Uri.UriSchemeHttp;
+        options.UnsignedPayload = session.EndpointFor("s3")?.Scheme != Uri.UriSchemeHttp;
         return (new CopyPlanner(s3, options), new S3Copier(s3, options));
     }
 

@@ -97,7 +97,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
                 SourceCustomerKey = SourceSseCustomerKey,
                 SkipUnchanged = SkipUnchanged,
             };
-            _options.Validate(Session.Endpoint);
+            _options.Validate(Session.EndpointFor("s3"));
             _keep = Wildcard.Filter(Include, Exclude);
             _destination = Resolve(Destination);
             (_planner, _copier) = S3Copier.ForSession(Provider, Session, _options);
