@@ -164,19 +164,31 @@ function Invoke-Xunit {
 }
 
 function Invoke-PesterSuite {
+    <# The suites under tests/Pester with Pester 5; the examples' tests (examples/) with Pester 5 and Pester 6, since
+       script authors use either. Counts are summed over the runs. #>
     param([string] $Results, [string] $Filter)
-    $summary = Join-Path $Results 'pester.json'
-    Remove-Item $summary -ErrorAction SilentlyContinue
     $packages = Restore-TestTools
-    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-    if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester." }
     $env:AWSGUARD_NUGET_PACKAGES = $packages # the coexistence tests load another AWSSDK from there
-    $files = Get-ChildItem (Join-Path $Root 'tests/Pester') -Filter "*$Filter*.Tests.ps1"
-    if (-not $files) { return [pscustomobject]@{ Passed = 0; Failed = 0; ExitCode = 0 } }
-    $exit = Invoke-Pwsh -File (Join-Path $PSScriptRoot 'Invoke-PesterTests.ps1') -Arguments @(
-        '-PesterPath', $pester, '-TestPath', ($files.FullName -join ','), '-SummaryPath', $summary)
-    $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
-    [pscustomobject]@{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; ExitCode = $exit }
+    $suites = Get-ChildItem (Join-Path $Root 'tests/Pester') -Filter "*$Filter*.Tests.ps1"
+    $examples = Get-ChildItem (Join-Path $Root 'examples') -Filter "*$Filter*.Tests.ps1" -Recurse
+    $runs = @(
+        @{ Version = '5.7.1'; Files = @($suites) + @($examples) }
+        @{ Version = '6.2.0'; Files = @($examples) }
+    )
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; ExitCode = 0 }
+    foreach ($run in $runs | Where-Object { $_.Files }) {
+        $pester = Join-Path $packages "pester/$($run.Version)/tools/Pester.psd1"
+        if (-not (Test-Path $pester)) { throw "Pester $($run.Version) was not restored to $pester." }
+        $summary = Join-Path $Results "pester-$($run.Version).json"
+        Remove-Item $summary -ErrorAction SilentlyContinue
+        $exit = Invoke-Pwsh -File (Join-Path $PSScriptRoot 'Invoke-PesterTests.ps1') -Arguments @(
+            '-PesterPath', $pester, '-TestPath', ($run.Files.FullName -join ','), '-SummaryPath', $summary)
+        $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
+        $total.Passed += [int]$counts.Passed
+        $total.Failed += [int]$counts.Failed
+        if ($exit) { $total.ExitCode = $exit }
+    }
+    $total
 }
 
 function Restore-TestTools {

@@ -9,5 +9,6 @@ public sealed class CallerIdentity
     public string? Region { get; set; }
     public string? RegionSource { get; set; }
     public string CredentialSource { get; set; } = "";
-    public string? EndpointUrl { get; set; }
+    /// <summary>Each service's endpoint and why it was chosen.</summary>
+    public JoinedList<ServiceEndpoint> Endpoints { get; set; } = new ServiceEndpoint[0];
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 
 namespace AwsGuard;
@@ -49,6 +50,9 @@ public sealed class CloudTrailEvent : LogEvent
     /// <summary>The role assumed by an AssumeRole* event (requestParameters.roleArn), else the role an assumed-role caller's session was issued from.</summary>
     public string? RoleArn { get; set; }
 
-    /// <summary>The whole record: objects as case-insensitive dictionaries, arrays as object[]; as text, the record's JSON.</summary>
-    public IDictionary<string, object?> Record { get; set; } = new Dictionary<string, object?>();
+    /// <summary>
+    /// The whole record: objects as case-insensitive dictionaries, arrays as object[]; as text, the record's JSON.
+    /// Typed as IDictionary so a test can give a hashtable ([AwsGuard.CloudTrailEvent]@{ Record = @{...} }).
+    /// </summary>
+    public IDictionary Record { get; set; } = new Dictionary<string, object?>();
 }

@@ -59,7 +59,8 @@ Describe 'Get-AwsGuardIdentity' {
         $identity | Should -BeOfType ([AwsGuard.CallerIdentity])
         $identity.Account | Should -Be '123456789012'
         $identity.CredentialSource | Should -Be 'the -AccessKey and -SecretKey parameters'
-        $identity.EndpointUrl | Should -Be $url
+        $identity.Endpoints.Url | Select-Object -Unique | Should -Be $url
+        $identity.Endpoints.Source | Select-Object -Unique | Should -Be '-EndpointUrl'
     }
 
     It 'reads the session variables AWS.Tools leaves: a profile name and a region' {

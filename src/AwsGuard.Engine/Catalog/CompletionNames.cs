@@ -76,7 +76,7 @@ public static class CompletionNames
             try
             {
                 var session = provider.Resolve(parameters);
-                var key = string.Join("|", kind, session.IdentityKey, session.Region, session.Endpoint?.AbsoluteUri);
+                var key = string.Join("|", kind, session.IdentityKey, session.Region, string.Join(",", session.Endpoints.Values.Select(endpoint => endpoint.Url)));
                 if (Cache.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.At < Freshness) return cached.Names;
                 var names = await Quietly(async () =>
                 {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.SecurityToken;
@@ -33,7 +34,14 @@ public sealed class IdentityReader
             Region = _session.Region,
             RegionSource = _session.RegionSource,
             CredentialSource = _session.CredentialSource,
-            EndpointUrl = _session.Endpoint?.AbsoluteUri,
+            Endpoints = _session.Endpoints
+                .Select(endpoint => new ServiceEndpoint
+                {
+                    Service = ServiceEndpoints.ServiceIds[endpoint.Key],
+                    Url = endpoint.Value.Url?.AbsoluteUri,
+                    Source = endpoint.Value.Source,
+                })
+                .ToArray(),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
@@ -52,7 +53,7 @@ public static class LogEventParser
             ObjectKey = request is null ? null : Str(request, "key"),
             AclHeader = request is null ? null : Str(request, "x-amz-acl"),
             RoleArn = roleArn,
-            Record = record,
+            Record = (IDictionary)record, // a ParsedJsonObject: a Dictionary, so IDictionary too
         };
     }
 

@@ -42,6 +42,9 @@ public static class AwsClients
     private static void Configure(ClientConfig config, string region, Uri? endpoint)
     {
         AwsRegions.Require(region); // the SDK would take any name and build a host from it
+        // The endpoint is ServiceEndpoints' decision, made for the session's profile and environment; the SDK's own
+        // reading of AWS_ENDPOINT_URL* and the default profile must not second-guess it.
+        config.IgnoreConfiguredEndpointUrls = true;
         if (endpoint is null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -9,14 +10,14 @@ namespace AwsGuard.Engine.Sessions;
 public sealed class AwsSession
 {
     internal AwsSession(AWSCredentials credentials, string credentialSource, string identityKey,
-        string? region, string? regionSource, Uri? endpoint)
+        string? region, string? regionSource, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
     {
         Credentials = credentials;
         CredentialSource = credentialSource;
         IdentityKey = identityKey;
         Region = region;
         RegionSource = regionSource;
-        Endpoint = endpoint;
+        Endpoints = endpoints;
     }
 
     internal AWSCredentials Credentials { get; }
@@ -35,7 +36,14 @@ public sealed class AwsSession
 
     /// <summary>The session's region, else <see cref="DefaultRegion"/>: for calls that need a region to sign but not to choose the data (STS, IAM).</summary>
     public string RegionOrDefault => Region ?? DefaultRegion;
-    public Uri? Endpoint { get; }
+
+    /// <summary>Each service's endpoint by client key (s3, logs...), and why: see <see cref="ServiceEndpoints"/>.</summary>
+    public IReadOnlyDictionary<string, ResolvedEndpoint> Endpoints { get; }
+
+    /// <summary>The endpoint a service's calls go to; null for AWS's own.</summary>
+    public Uri? EndpointFor(string service) => Endpoints.TryGetValue(service, out var endpoint)
+        ? endpoint.Url
+        : throw new ArgumentException($"'{service}' is no service of {nameof(ServiceEndpoints)}.", nameof(service));
 
     /// <summary>Fetches role credentials now, within <paramref name="cancel"/>: for callers with a budget, before their first call.</summary>
     internal Task PrepareCredentialsAsync(CancellationToken cancel) =>

@@ -32,32 +32,60 @@ public sealed class SessionProvider
     /// <summary>First hit wins: keys, -Credential, -ProfileName, AWS.Tools' session variables, environment, shared files, container and instance metadata.</summary>
     public AwsSession Resolve(SessionParameters p, Action<string>? warn = null)
     {
-        var endpoint = ParseEndpoint(p.EndpointUrl);
         ValidateAssumeRole(p);
         // The SDK reads AWS_SHARED_CREDENTIALS_FILE once per process; read it on every resolution instead.
         var files = new SharedFiles(p.ProfileLocation ?? _environment("AWS_SHARED_CREDENTIALS_FILE"));
+        var endpoints = ServiceEndpoints.ResolveAll(EndpointFactsOf(p, files));
 
-        var (credentials, source, identity, profile) = ResolveBase(p, files, endpoint, warn);
+        var (credentials, source, identity, profile) = ResolveBase(p, files, endpoints, warn);
         var region = ResolveRegion(p, profile, files, out var regionSource);
         if (region is not null) AwsRegions.Require(region, regionSource!);
 
         if (p.AssumeRoleArn is { } roleArn)
         {
-            (credentials, identity) = AssumeRole(credentials, identity, roleArn, p.ExternalId, region, endpoint);
+            (credentials, identity) = AssumeRole(credentials, identity, roleArn, p.ExternalId, region, endpoints);
             source = $"role {roleArn} assumed with {source}" + (p.ExternalId is null ? "" : " and an external id");
         }
-        return new AwsSession(credentials, source, identity, region, regionSource, endpoint);
+        return new AwsSession(credentials, source, identity, region, regionSource, endpoints);
     }
 
-    /// <summary>One client per (service, region, credential identity, endpoint) in this runspace.</summary>
+    /// <summary>One client per (service, region, credential identity, endpoint) in this runspace, made for the service's endpoint.</summary>
     public T GetClient<T>(string service, AwsSession session, string region, Func<AWSCredentials, string, Uri?, T> create)
         where T : class
     {
-        var key = string.Join("|", service, region, session.IdentityKey, session.Endpoint?.AbsoluteUri ?? "");
-        return (T)_clients.GetOrAdd(key, _ => create(session.Credentials, region, session.Endpoint));
+        var endpoint = session.EndpointFor(service);
+        var key = string.Join("|", service, region, session.IdentityKey, endpoint?.AbsoluteUri ?? "");
+        return (T)_clients.GetOrAdd(key, _ => create(session.Credentials, region, endpoint));
     }
 
-    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, SharedFiles files, Uri? endpoint, Action<string>? warn)
+    /// <summary>
+    /// The endpoint settings of the profile the session reads its config from: the one named (-ProfileName,
+    /// $StoredAWSCredentials, AWS_PROFILE), else 'default'.
+    /// </summary>
+    private EndpointFacts EndpointFactsOf(SessionParameters p, SharedFiles files)
+    {
+        var named = new[] { p.ProfileName, p.StoredCredentials as string, _environment("AWS_PROFILE") }
+            .FirstOrDefault(candidate => !string.IsNullOrEmpty(candidate));
+        var name = named ?? "default";
+        CredentialProfile? profile;
+        try { profile = files.Find(name); }
+        catch (AwsGuardException) when (named is null) { profile = null; } // an unreadable file matters only to those who use it
+        var servicesName = profile?.Services;
+        return new EndpointFacts
+        {
+            Parameter = p.EndpointUrl,
+            Environment = _environment,
+            ProfileName = name,
+            ProfileEndpointUrl = profile?.EndpointUrl,
+            ProfileIgnoresConfiguredEndpoints = profile?.IgnoreConfiguredEndpointUrls,
+            ServicesName = servicesName,
+            ServicesEndpointUrls = string.IsNullOrEmpty(servicesName)
+                ? new Dictionary<string, string>()
+                : ServiceEndpoints.ReadServicesSection(files.ConfigPath, servicesName!),
+        };
+    }
+
+    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, SharedFiles files, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, Action<string>? warn)
     {
         if (!string.IsNullOrEmpty(p.AccessKey) || !string.IsNullOrEmpty(p.SecretKey))
         {
@@ -75,12 +103,12 @@ public sealed class SessionProvider
             return (credential, "the -Credential parameter", "credential:" + ObjectIdentity(p.Credential), null);
         }
         if (!string.IsNullOrEmpty(p.ProfileName))
-            return FromProfile(p.ProfileName!, files, $"profile '{p.ProfileName}'", p, endpoint);
+            return FromProfile(p.ProfileName!, files, $"profile '{p.ProfileName}'", p, endpoints);
 
         switch (p.StoredCredentials)
         {
             case string storedProfile when storedProfile.Length > 0:
-                return FromProfile(storedProfile, files, $"profile '{storedProfile}' from $StoredAWSCredentials", p, endpoint);
+                return FromProfile(storedProfile, files, $"profile '{storedProfile}' from $StoredAWSCredentials", p, endpoints);
             case { } stored:
                 var credential = ForeignCredentials.TryWrap(stored);
                 if (credential is not null)
@@ -91,14 +119,14 @@ public sealed class SessionProvider
         }
 
         if (_environment("AWS_PROFILE") is { Length: > 0 } envProfile)
-            return FromProfile(envProfile, files, $"profile '{envProfile}' from AWS_PROFILE", p, endpoint);
+            return FromProfile(envProfile, files, $"profile '{envProfile}' from AWS_PROFILE", p, endpoints);
         if (_environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } envKey && _environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } envSecret)
             return (Keys(envKey, envSecret, _environment("AWS_SESSION_TOKEN")), "the AWS_ACCESS_KEY_ID environment variable",
                 KeysIdentity(envKey, envSecret), null);
         // As in the SDKs' default chain, a default profile without credentials (region only, as `aws configure set
         // region` leaves it) is passed over; only a profile named on purpose must hold credentials.
         if (files.Find("default") is { } defaultProfile && HoldsCredentials(defaultProfile))
-            return FromProfile("default", files, "profile 'default'", p, endpoint);
+            return FromProfile("default", files, "profile 'default'", p, endpoints);
 
         if (_environment("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") is { Length: > 0 } || _environment("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 })
             return (new GenericContainerCredentials(), "container credentials", "container", null);
@@ -118,7 +146,7 @@ public sealed class SessionProvider
     /// STS too. The source_profile links are walked in a loop, each profile once, so no file can recurse without end;
     /// a profile that is its own source_profile uses its own keys, as the AWS CLI does. Cached by the files' stamp.
     /// </summary>
-    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, SharedFiles files, string source, SessionParameters p, Uri? endpoint)
+    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, SharedFiles files, string source, SessionParameters p, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
     {
         var profile = files.Find(name) ?? throw new AwsGuardException(ErrorKind.ObjectNotFound, "ProfileNotFound",
             $"The profile '{name}' was not found in {files.Describe()}.", name);
@@ -158,7 +186,7 @@ public sealed class SessionProvider
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidRoleArn",
                     $"{Describe(role, name)} has role_arn '{role.Options.RoleArn}', which is not an IAM role ARN (arn:aws:iam::123456789012:role/Name).", name);
             (credentials, identity) = AssumeRole(credentials, identity, role.Options.RoleArn, role.Options.ExternalID,
-                p.Region ?? role.Region?.SystemName ?? AwsSession.DefaultRegion, endpoint);
+                p.Region ?? role.Region?.SystemName ?? AwsSession.DefaultRegion, endpoints);
         }
         return (credentials, roles.Count == 0 ? source : $"{source} (role {profile.Options.RoleArn})", identity, profile);
     }
@@ -204,12 +232,12 @@ public sealed class SessionProvider
         }.Any(value => !string.IsNullOrEmpty(value));
     }
 
-    private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region, Uri? endpoint)
+    private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
     {
         var identity = $"assume:{roleArn}|{externalId}|{sourceIdentity}";
         var stsRegion = region ?? AwsSession.DefaultRegion;
         var credentials = _credentials.GetOrAdd(identity, _ => new AssumedRoleCredentials(source,
-            () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoint), stsRegion, AwsClients.Sts),
+            () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoints), stsRegion, AwsClients.Sts),
             roleArn, externalId));
         return (credentials, identity);
     }
@@ -227,15 +255,6 @@ public sealed class SessionProvider
         if ((profile ?? files.Find(profileName))?.Region is { } fileRegion)
         { source = $"profile '{profileName}'"; return fileRegion.SystemName; }
         return null;
-    }
-
-    private static Uri? ParseEndpoint(string? endpointUrl)
-    {
-        if (string.IsNullOrEmpty(endpointUrl)) return null;
-        if (Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            return uri;
-        throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidEndpointUrl",
-            $"-EndpointUrl '{endpointUrl}' is not an absolute http:// or https:// URL.", endpointUrl);
     }
 
     private static void ValidateAssumeRole(SessionParameters p)

@@ -48,7 +48,7 @@ public sealed class S3Copier
     {
         // Over HTTPS, TLS and Content-MD5 guard the body, so hashing it again for the signature is wasted CPU (as the
         // AWS CLI does); over plain HTTP (a local test server) the SDK requires the payload signed.
-        options.UnsignedPayload = session.Endpoint?.Scheme != Uri.UriSchemeHttp;
+        options.UnsignedPayload = session.EndpointFor("s3")?.Scheme != Uri.UriSchemeHttp;
         return provider.GetClient("s3", session, session.RequireRegion(), AwsClients.S3);
     }
 

@@ -19,7 +19,7 @@ public sealed class WireEndpoint
 /// <summary>
 /// Endpoints of the services the wire client calls, per botocore's endpoints.json: regional endpoints under the
 /// partition's DNS suffix (from the SDK's partition data, as <see cref="AwsRegions"/> checks the name); IAM's one
-/// endpoint per partition, signed for that partition's home region. An endpoint override (-EndpointUrl) replaces the
+/// endpoint per partition, signed for that partition's home region. An endpoint override (as <see cref="ServiceEndpoints"/> picks it) replaces the
 /// host and keeps the signing region.
 /// </summary>
 public static class WireEndpoints

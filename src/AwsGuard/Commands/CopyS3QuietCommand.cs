@@ -94,7 +94,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             SourceCustomerKey = SourceSseCustomerKey,
             SkipUnchanged = SkipUnchanged,
         };
-        _options.Validate(Session.Endpoint);
+        _options.Validate(Session.EndpointFor("s3"));
         _keep = Wildcard.Filter(Include, Exclude);
         _destination = Resolve(Destination);
         _planner = CopyPlanner.ForSession(Provider, Session, _options);

@@ -1,0 +1,62 @@
+# The ErrorIds the help documents are the ones the code raises. The rule: every `AwsGuardException(ErrorKind.X, "Id"`
+# in the source, with its kind as the category; a source file belongs to the session (about_AwsGuard lists its ids)
+# or to one cmdlet's area (that cmdlet's help lists them in NOTES). AWS failures carry the AWS error code instead,
+# which the help describes as a rule, not a list.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $cmdlets = @(Get-Command -Module AwsGuard -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+}
+
+BeforeAll {
+    $root = Join-Path $PSScriptRoot '../..'
+    $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs',
+        'src/AwsGuard.Engine/Errors/AwsErrors.cs', 'src/AwsGuard.Engine/Wire/Json11Protocol.cs'
+    $areas = @{
+        'Copy-S3Quiet'         = 'src/AwsGuard.Engine/Transfer', 'src/AwsGuard/Commands/CopyS3QuietCommand.cs', 'src/AwsGuard.Contracts/SseCustomerKey.cs'
+        'Get-PublicBucket'     = 'src/AwsGuard.Engine/PublicAccess', 'src/AwsGuard.Engine/Wire/S3ControlClient.cs'
+        'Revoke-RoleSession'   = 'src/AwsGuard.Engine/Roles', 'src/AwsGuard/Commands/RevokeRoleSessionCommand.cs'
+        'Get-CwLogEvent'       = @('src/AwsGuard.Engine/Logs')
+        'Set-GatewayChap'      = @('src/AwsGuard.Engine/Gateways/ChapChange.cs')
+        'Get-GatewayChap'      = @()
+        'Get-AwsGuardIdentity' = @()
+    }
+    $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
+
+    function Get-RaisingFile([string[]] $Paths) {
+        foreach ($path in $Paths) { Get-ChildItem (Join-Path $root $path) -Recurse -Filter *.cs | Where-Object { $raise.IsMatch((Get-Content $_ -Raw)) } }
+    }
+    function Get-RaisedId([string[]] $Paths) {
+        # "Id (Category)" per id, categories joined with / when one id has several, as the help writes them.
+        $found = @{}
+        foreach ($file in Get-RaisingFile $Paths) {
+            foreach ($match in $raise.Matches((Get-Content $file -Raw))) { $found[$match.Groups[2].Value] += @($match.Groups[1].Value) }
+        }
+        foreach ($id in $found.Keys | Sort-Object) { "$id ($(($found[$id] | Sort-Object -Unique) -join '/'))" }
+    }
+    function ConvertFrom-IdList([string] $Text) {
+        if ($Text -eq 'none') { return @() }
+        @($Text -replace '\s+', ' ' -split ', ' | Sort-Object)
+    }
+}
+
+Describe 'Documented ErrorIds' {
+    It 'assigns every file that raises an ErrorId to the session or to one cmdlet' {
+        $assigned = @(Get-RaisingFile ($session + $areas.Values)).FullName
+        Get-RaisingFile 'src' | Where-Object FullName -NotIn $assigned | Should -BeNullOrEmpty
+    }
+
+    It 'lists in about_AwsGuard exactly the session''s ErrorIds' {
+        $about = Get-Content (Join-Path $root 'docs/about_AwsGuard.help.txt') -Raw
+        $listed = [regex]::Match($about, 'Session ErrorIds: (.*?)\.\r?\n', 'Singleline').Groups[1].Value
+        ConvertFrom-IdList $listed | Should -Be @(Get-RaisedId $session)
+    }
+
+    It '<Name> has an area and its help lists exactly its ErrorIds' -ForEach $cmdlets {
+        $areas.Contains($Name) | Should -BeTrue -Because 'a new cmdlet gets its source area in this test'
+        $help = Get-Content (Join-Path $root "docs/help/$Name.md") -Raw
+        $listed = [regex]::Match($help, 'ErrorIds of its own: (.*?)\. ').Groups[1].Value
+        $listed | Should -Not -BeNullOrEmpty -Because "docs/help/$Name.md says which ErrorIds it raises"
+        ConvertFrom-IdList $listed | Should -Be @(Get-RaisedId $areas[$Name])
+    }
+}
