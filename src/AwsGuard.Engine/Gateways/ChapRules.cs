@@ -7,22 +7,14 @@ using AwsGuard.Engine.Sessions;
 namespace AwsGuard.Engine.Gateways;
 
 /// <summary>A Storage Gateway iSCSI target ARN, taken apart.</summary>
-public sealed class GatewayTarget
+public sealed class GatewayTarget(string arn, string region, string gatewayArn, string targetName)
 {
-    internal GatewayTarget(string arn, string region, string gatewayArn, string targetName)
-    {
-        Arn = arn;
-        Region = region;
-        GatewayArn = gatewayArn;
-        TargetName = targetName;
-    }
-
-    public string Arn { get; }
-    public string Region { get; }
-    public string GatewayArn { get; }
+    public string Arn { get; } = arn;
+    public string Region { get; } = region;
+    public string GatewayArn { get; } = gatewayArn;
 
     /// <summary>The IQN after /target/, as initiators address the target.</summary>
-    public string TargetName { get; }
+    public string TargetName { get; } = targetName;
 }
 
 /// <summary>A CHAP change that passed every rule; the secrets stay SecureStrings until the call.</summary>
