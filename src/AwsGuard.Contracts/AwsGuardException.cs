@@ -7,19 +7,11 @@ namespace AwsGuard;
 /// AwsGuard knows it, what the user can do about it (the ErrorRecord's RecommendedAction).
 /// Lives beside the output types so that no SDK exception type reaches a user's $Error.
 /// </summary>
-public sealed class AwsGuardException : Exception
+public sealed class AwsGuardException(ErrorKind kind, string errorId, string message, object? target = null, string? recommendedAction = null)
+    : Exception(message)
 {
-    public AwsGuardException(ErrorKind kind, string errorId, string message, object? target = null, string? recommendedAction = null)
-        : base(message)
-    {
-        Kind = kind;
-        ErrorId = errorId;
-        Target = target;
-        RecommendedAction = recommendedAction;
-    }
-
-    public ErrorKind Kind { get; }
-    public string ErrorId { get; }
-    public object? Target { get; }
-    public string? RecommendedAction { get; }
+    public ErrorKind Kind { get; } = kind;
+    public string ErrorId { get; } = errorId;
+    public object? Target { get; } = target;
+    public string? RecommendedAction { get; } = recommendedAction;
 }

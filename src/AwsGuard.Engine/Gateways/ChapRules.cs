@@ -7,22 +7,14 @@ using AwsGuard.Engine.Sessions;
 namespace AwsGuard.Engine.Gateways;
 
 /// <summary>A Storage Gateway iSCSI target ARN, taken apart.</summary>
-public sealed class GatewayTarget
+public sealed class GatewayTarget(string arn, string region, string gatewayArn, string targetName)
 {
-    internal GatewayTarget(string arn, string region, string gatewayArn, string targetName)
-    {
-        Arn = arn;
-        Region = region;
-        GatewayArn = gatewayArn;
-        TargetName = targetName;
-    }
-
-    public string Arn { get; }
-    public string Region { get; }
-    public string GatewayArn { get; }
+    public string Arn { get; } = arn;
+    public string Region { get; } = region;
+    public string GatewayArn { get; } = gatewayArn;
 
     /// <summary>The IQN after /target/, as initiators address the target.</summary>
-    public string TargetName { get; }
+    public string TargetName { get; } = targetName;
 }
 
 /// <summary>A CHAP change that passed every rule; the secrets stay SecureStrings until the call.</summary>
@@ -56,10 +48,10 @@ public static class ChapRules
     // Each pattern ends in \z, not $: $ also matches before a final newline, as in a name read from a file.
     private const string Partition = "aws(?:-cn|-us-gov|-iso[a-z-]*|-eusc)?";
     private static readonly Regex TargetArnPattern = new(
-        $"^(arn:{Partition}:storagegateway:([a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(iqn\\.[-.;:a-z0-9]+)\\z",
+        $"^(?<gateway>arn:{Partition}:storagegateway:(?<region>[a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+)/target/(?<target>iqn\\.[-.;:a-z0-9]+)\\z",
         RegexOptions.CultureInvariant);
     private static readonly Regex GatewayArnPattern = new(
-        $"^arn:{Partition}:storagegateway:([a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+\\z",
+        $"^arn:{Partition}:storagegateway:(?<region>[a-z0-9-]+):[0-9]{{12}}:gateway/sgw-[0-9A-Za-z]+\\z",
         RegexOptions.CultureInvariant);
     private static readonly Regex IqnPattern = new("^[0-9a-z:.-]{1,255}\\z", RegexOptions.CultureInvariant);
 
@@ -90,23 +82,25 @@ public static class ChapRules
 
     public static GatewayTarget ParseTargetArn(string arn)
     {
-        var match = arn is { Length: >= 50 and <= 800 } ? TargetArnPattern.Match(arn) : Match.Empty;
-        if (!match.Success || !AwsRegions.IsRegion(match.Groups[2].Value))
-            throw Invalid("InvalidTargetArn",
-                "-TargetArn must be a Storage Gateway iSCSI target ARN of 50 to 800 characters " +
-                $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>/target/<iqn>); '{arn}' has {arn?.Length ?? 0} characters.", arn);
-        return new GatewayTarget(arn, match.Groups[2].Value, match.Groups[1].Value, match.Groups[3].Value);
+        var match = MatchArn(arn, TargetArnPattern, 800, "InvalidTargetArn", "-TargetArn", "iSCSI target ARN",
+            "arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>/target/<iqn>");
+        return new GatewayTarget(arn, match.Groups["region"].Value, match.Groups["gateway"].Value, match.Groups["target"].Value);
     }
 
     /// <summary>The region of a gateway ARN (arn:aws:storagegateway:&lt;region&gt;:&lt;account&gt;:gateway/&lt;id&gt;).</summary>
-    public static string GatewayRegion(string arn)
+    public static string GatewayRegion(string arn) =>
+        MatchArn(arn, GatewayArnPattern, 500, "InvalidGatewayArn", "-GatewayArn", "ARN",
+            "arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>").Groups["region"].Value;
+
+    /// <summary>A Storage Gateway ARN of 50 to <paramref name="maxLength"/> characters in a known region, or InvalidArgument.</summary>
+    private static Match MatchArn(string arn, Regex pattern, int maxLength, string errorId, string parameter, string kind, string form)
     {
-        var match = arn is { Length: >= 50 and <= 500 } ? GatewayArnPattern.Match(arn) : Match.Empty;
-        if (!match.Success || !AwsRegions.IsRegion(match.Groups[1].Value))
-            throw Invalid("InvalidGatewayArn",
-                "-GatewayArn must be a Storage Gateway ARN of 50 to 500 characters " +
-                $"(arn:aws:storagegateway:<region>:<account>:gateway/<gateway id>); '{arn}' has {arn?.Length ?? 0} characters.", arn);
-        return match.Groups[1].Value;
+        var match = arn is { Length: >= 50 } && arn.Length <= maxLength ? pattern.Match(arn) : Match.Empty;
+        if (!match.Success || !AwsRegions.IsRegion(match.Groups["region"].Value))
+            throw Invalid(errorId,
+                $"{parameter} must be a Storage Gateway {kind} of 50 to {maxLength} characters " +
+                $"({form}); '{arn}' has {arn?.Length ?? 0} characters.", arn);
+        return match;
     }
 
     private static void CheckSecret(string parameter, PinnedSecret secret)

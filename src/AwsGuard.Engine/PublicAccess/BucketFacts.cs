@@ -24,19 +24,16 @@ public sealed class Fetched<T> where T : class
 }
 
 /// <summary>GetBucketPolicyStatus's answer: IsPublic is null when the service leaves the field out.</summary>
-public sealed class PolicyStatusAnswer
+public sealed class PolicyStatusAnswer(bool? isPublic)
 {
-    public PolicyStatusAnswer(bool? isPublic) => IsPublic = isPublic;
-    public bool? IsPublic { get; }
+    public bool? IsPublic { get; } = isPublic;
 }
 
 /// <summary>Everything read about one bucket; <see cref="ExposureDecision"/> turns it into a <see cref="BucketExposure"/> without calling AWS.</summary>
-public sealed class BucketFacts
+public sealed class BucketFacts(string bucket, string? key)
 {
-    public BucketFacts(string bucket, string? key) { Bucket = bucket; Key = key; }
-
-    public string Bucket { get; }
-    public string? Key { get; }
+    public string Bucket { get; } = bucket;
+    public string? Key { get; } = key;
     public string? Region { get; set; }
 
     /// <summary>Set when the bucket's region could not be found out: then nothing else was read.</summary>

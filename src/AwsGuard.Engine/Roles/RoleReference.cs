@@ -7,28 +7,20 @@ namespace AwsGuard.Engine.Roles;
 /// A role as the user named it: a plain name, a role ARN (arn:aws:iam::123456789012:role/path/Name) or an assumed-role
 /// session ARN (arn:aws:sts::123456789012:assumed-role/Name/session), as CloudTrail records carry it.
 /// </summary>
-public sealed class RoleReference
+public sealed class RoleReference(string input, string name, string? account, string? path)
 {
     // IAM's RoleName pattern and length (botocore's iam model: roleNameType).
     private static readonly Regex NamePattern = new(@"^[\w+=,.@-]{1,64}$", RegexOptions.CultureInvariant);
     private static readonly Regex RoleArn = new(@"^arn:(?<partition>[a-z-]+):iam::(?<account>\d{12}):role(?<path>/(?:[^/]+/)*)(?<name>[^/]+)$", RegexOptions.CultureInvariant);
     private static readonly Regex SessionArn = new(@"^arn:(?<partition>[a-z-]+):sts::(?<account>\d{12}):assumed-role/(?<name>[^/]+)/[^/]+$", RegexOptions.CultureInvariant);
 
-    private RoleReference(string input, string name, string? account, string? path)
-    {
-        Input = input;
-        Name = name;
-        Account = account;
-        Path = path;
-    }
-
     /// <summary>What the user gave, for error targets.</summary>
-    public string Input { get; }
-    public string Name { get; }
+    public string Input { get; } = input;
+    public string Name { get; } = name;
     /// <summary>The account the ARN names; null for a plain name (the caller's account).</summary>
-    public string? Account { get; }
+    public string? Account { get; } = account;
     /// <summary>The role's path from a role ARN; null when the input does not say (a name or a session ARN).</summary>
-    public string? Path { get; }
+    public string? Path { get; } = path;
 
     /// <summary>Parses a name or either ARN form; <paramref name="requireArn"/> refuses plain names. Throws InvalidArgument.</summary>
     public static RoleReference Parse(string input, bool requireArn = false)

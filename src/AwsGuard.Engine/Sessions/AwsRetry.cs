@@ -12,30 +12,23 @@ namespace AwsGuard.Engine.Sessions;
 /// <see cref="ExecuteAsync{T}"/>: throttling, HTTP 500/502/503/504, connection resets and timeouts are retried
 /// with capped exponential backoff and full jitter, a bounded number of attempts; other 4xx never.
 /// </summary>
-public sealed class AwsRetry
+public sealed class AwsRetry(int maxAttempts, TimeSpan baseDelay, TimeSpan maxDelay)
 {
     /// <summary>The policy every client uses unless a test hands it another.</summary>
     public static AwsRetry Default { get; } = new(maxAttempts: 5, baseDelay: TimeSpan.FromMilliseconds(100), maxDelay: TimeSpan.FromSeconds(20));
 
     private static readonly Random Jitter = new();
 
-    public AwsRetry(int maxAttempts, TimeSpan baseDelay, TimeSpan maxDelay)
-    {
-        if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), "At least one attempt.");
-        if (baseDelay < TimeSpan.Zero || maxDelay < baseDelay) throw new ArgumentOutOfRangeException(nameof(maxDelay));
-        MaxAttempts = maxAttempts;
-        BaseDelay = baseDelay;
-        MaxDelay = maxDelay;
-    }
-
     /// <summary>Attempts in all, the first included.</summary>
-    public int MaxAttempts { get; }
+    public int MaxAttempts { get; } =
+        maxAttempts >= 1 ? maxAttempts : throw new ArgumentOutOfRangeException(nameof(maxAttempts), "At least one attempt.");
 
     /// <summary>The backoff ceiling before the first retry; it doubles with each retry.</summary>
-    public TimeSpan BaseDelay { get; }
+    public TimeSpan BaseDelay { get; } = baseDelay;
 
-    /// <summary>The cap on any one backoff.</summary>
-    public TimeSpan MaxDelay { get; }
+    /// <summary>The cap on any one backoff; neither delay may be negative.</summary>
+    public TimeSpan MaxDelay { get; } =
+        baseDelay >= TimeSpan.Zero && maxDelay >= baseDelay ? maxDelay : throw new ArgumentOutOfRangeException(nameof(maxDelay));
 
     /// <summary>Configures an SDK client with the default policy's numbers (standard mode: capped exponential backoff with jitter).</summary>
     public static void Configure(ClientConfig config)

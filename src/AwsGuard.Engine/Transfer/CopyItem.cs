@@ -25,16 +25,9 @@ public sealed class CopyItem
 }
 
 /// <summary>An object as a listing or HEAD shows it.</summary>
-public sealed class S3Entry
+public sealed class S3Entry(string key, long size, string? eTag)
 {
-    public S3Entry(string key, long size, string? eTag)
-    {
-        Key = key;
-        Size = size;
-        ETag = eTag;
-    }
-
-    public string Key { get; }
-    public long Size { get; }
-    public string? ETag { get; }
+    public string Key { get; } = key;
+    public long Size { get; } = size;
+    public string? ETag { get; } = eTag;
 }

@@ -9,76 +9,60 @@ namespace AwsGuard.Engine.Transfer;
 /// </summary>
 internal static class SseHeaders
 {
-    private static ServerSideEncryptionCustomerMethod? Method(SseCustomerKey? key) => key is null ? null : ServerSideEncryptionCustomerMethod.AES256;
-
     public static GetObjectMetadataRequest With(this GetObjectMetadataRequest r, SseCustomerKey? key)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(key);
-        r.ServerSideEncryptionCustomerProvidedKey = key?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = key?.HeaderMd5();
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(key);
         return r;
     }
 
     public static GetObjectRequest With(this GetObjectRequest r, SseCustomerKey? key)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(key);
-        r.ServerSideEncryptionCustomerProvidedKey = key?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = key?.HeaderMd5();
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(key);
         return r;
     }
 
     public static UploadPartRequest With(this UploadPartRequest r, SseCustomerKey? key)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(key);
-        r.ServerSideEncryptionCustomerProvidedKey = key?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = key?.HeaderMd5();
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(key);
         return r;
     }
 
     public static PutObjectRequest With(this PutObjectRequest r, CopyOptions o)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(o.CustomerKey);
-        r.ServerSideEncryptionCustomerProvidedKey = o.CustomerKey?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = o.CustomerKey?.HeaderMd5();
-        r.ServerSideEncryptionMethod = ServerSide(o);
-        r.ServerSideEncryptionKeyManagementServiceKeyId = o.KmsKeyId;
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.CustomerKey);
+        (r.ServerSideEncryptionMethod, r.ServerSideEncryptionKeyManagementServiceKeyId) = ServerSide(o);
         return r;
     }
 
     public static InitiateMultipartUploadRequest With(this InitiateMultipartUploadRequest r, CopyOptions o)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(o.CustomerKey);
-        r.ServerSideEncryptionCustomerProvidedKey = o.CustomerKey?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = o.CustomerKey?.HeaderMd5();
-        r.ServerSideEncryptionMethod = ServerSide(o);
-        r.ServerSideEncryptionKeyManagementServiceKeyId = o.KmsKeyId;
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.CustomerKey);
+        (r.ServerSideEncryptionMethod, r.ServerSideEncryptionKeyManagementServiceKeyId) = ServerSide(o);
         return r;
     }
 
     public static CopyObjectRequest With(this CopyObjectRequest r, CopyOptions o)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(o.CustomerKey);
-        r.ServerSideEncryptionCustomerProvidedKey = o.CustomerKey?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = o.CustomerKey?.HeaderMd5();
-        r.CopySourceServerSideEncryptionCustomerMethod = Method(o.SourceCustomerKey);
-        r.CopySourceServerSideEncryptionCustomerProvidedKey = o.SourceCustomerKey?.HeaderValue();
-        r.CopySourceServerSideEncryptionCustomerProvidedKeyMD5 = o.SourceCustomerKey?.HeaderMd5();
-        r.ServerSideEncryptionMethod = ServerSide(o);
-        r.ServerSideEncryptionKeyManagementServiceKeyId = o.KmsKeyId;
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.CustomerKey);
+        (r.CopySourceServerSideEncryptionCustomerMethod, r.CopySourceServerSideEncryptionCustomerProvidedKey,
+            r.CopySourceServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.SourceCustomerKey);
+        (r.ServerSideEncryptionMethod, r.ServerSideEncryptionKeyManagementServiceKeyId) = ServerSide(o);
         return r;
     }
 
     public static CopyPartRequest With(this CopyPartRequest r, CopyOptions o)
     {
-        r.ServerSideEncryptionCustomerMethod = Method(o.CustomerKey);
-        r.ServerSideEncryptionCustomerProvidedKey = o.CustomerKey?.HeaderValue();
-        r.ServerSideEncryptionCustomerProvidedKeyMD5 = o.CustomerKey?.HeaderMd5();
-        r.CopySourceServerSideEncryptionCustomerMethod = Method(o.SourceCustomerKey);
-        r.CopySourceServerSideEncryptionCustomerProvidedKey = o.SourceCustomerKey?.HeaderValue();
-        r.CopySourceServerSideEncryptionCustomerProvidedKeyMD5 = o.SourceCustomerKey?.HeaderMd5();
+        (r.ServerSideEncryptionCustomerMethod, r.ServerSideEncryptionCustomerProvidedKey, r.ServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.CustomerKey);
+        (r.CopySourceServerSideEncryptionCustomerMethod, r.CopySourceServerSideEncryptionCustomerProvidedKey,
+            r.CopySourceServerSideEncryptionCustomerProvidedKeyMD5) = Customer(o.SourceCustomerKey);
         return r;
     }
 
-    private static ServerSideEncryptionMethod? ServerSide(CopyOptions o) =>
-        o.IsKms ? ServerSideEncryptionMethod.AWSKMS : o.ServerSideEncryption == "AES256" ? ServerSideEncryptionMethod.AES256 : null;
+    /// <summary>The three SSE-C headers of one key (algorithm, key, key MD5); all null without a key.</summary>
+    private static (ServerSideEncryptionCustomerMethod? Method, string? Key, string? Md5) Customer(SseCustomerKey? key) =>
+        key is null ? (null, null, null) : (ServerSideEncryptionCustomerMethod.AES256, key.HeaderValue(), key.HeaderMd5());
+
+    /// <summary>SSE-S3 or SSE-KMS, and the KMS key id.</summary>
+    private static (ServerSideEncryptionMethod? Method, string? KmsKeyId) ServerSide(CopyOptions o) =>
+        (o.IsKms ? ServerSideEncryptionMethod.AWSKMS : o.ServerSideEncryption == "AES256" ? ServerSideEncryptionMethod.AES256 : null, o.KmsKeyId);
 }

@@ -4,20 +4,12 @@ using AwsGuard.Engine.PublicAccess;
 namespace AwsGuard.Engine.Transfer;
 
 /// <summary>One side of a copy: a local path, or s3://bucket/key (a key that is empty or ends in / is a prefix).</summary>
-public sealed class TransferLocation
+public sealed class TransferLocation(string text, string? localPath, string? bucket, string key)
 {
-    private TransferLocation(string text, string? localPath, string? bucket, string key)
-    {
-        Text = text;
-        LocalPath = localPath;
-        Bucket = bucket;
-        Key = key;
-    }
-
-    public string Text { get; }
-    public string? LocalPath { get; }
-    public string? Bucket { get; }
-    public string Key { get; }
+    public string Text { get; } = text;
+    public string? LocalPath { get; } = localPath;
+    public string? Bucket { get; } = bucket;
+    public string Key { get; } = key;
     public bool IsS3 => Bucket is not null;
     public bool IsPrefix => IsS3 && (Key.Length == 0 || Key.EndsWith("/", StringComparison.Ordinal));
 

@@ -18,21 +18,12 @@ public interface IIamClient
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
-public sealed class IamClient : IIamClient
+public sealed class IamClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
+    : WireClient(credentials, retry, null), IIamClient
 {
     internal const string ServiceId = "IAM";
     internal const string Version = "2010-05-08";
-    private readonly WireContext _context;
-    private readonly WireEndpoint _endpoint;
-
-    public IamClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
-        : this(credentials, region, endpoint, retry, null) { }
-
-    internal IamClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
-    {
-        _context = new WireContext(credentials, retry, transport);
-        _endpoint = WireEndpoints.Iam(region, endpoint);
-    }
+    private readonly WireEndpoint _endpoint = WireEndpoints.Iam(region, endpoint);
 
     public async Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel)
     {
@@ -91,7 +82,7 @@ public sealed class IamClient : IIamClient
     };
 
     private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
-        QueryProtocol.InvokeAsync(_context, ServiceId, "iam", _endpoint, operation, Version,
+        QueryProtocol.InvokeAsync(Context, ServiceId, "iam", _endpoint, operation, Version,
             parameters.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)), cancel);
 }
 

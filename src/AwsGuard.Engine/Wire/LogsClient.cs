@@ -19,21 +19,12 @@ public interface ILogsClient
 }
 
 /// <summary>CloudWatch Logs over AWS JSON 1.1 (target prefix Logs_20140328). Times are epoch milliseconds, as the API defines them.</summary>
-public sealed class LogsClient : ILogsClient
+public sealed class LogsClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
+    : WireClient(credentials, retry, null), ILogsClient
 {
     internal const string ServiceId = "CloudWatch Logs";
     internal const string TargetPrefix = "Logs_20140328";
-    private readonly WireContext _context;
-    private readonly WireEndpoint _endpoint;
-
-    public LogsClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
-        : this(credentials, region, endpoint, retry, null) { }
-
-    internal LogsClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
-    {
-        _context = new WireContext(credentials, retry, transport);
-        _endpoint = WireEndpoints.Logs(region, endpoint);
-    }
+    private readonly WireEndpoint _endpoint = WireEndpoints.Logs(region, endpoint);
 
     public async Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancel)
     {
@@ -124,7 +115,7 @@ public sealed class LogsClient : ILogsClient
     }
 
     private Task<T> Call<T>(string operation, Action<Utf8JsonWriter> body, Func<JsonElement, T> read, CancellationToken cancel) =>
-        Json11Protocol.InvokeAsync(_context, ServiceId, "logs", _endpoint, TargetPrefix, operation, body, read, cancel);
+        Json11Protocol.InvokeAsync(Context, ServiceId, "logs", _endpoint, TargetPrefix, operation, body, read, cancel);
 }
 
 public sealed class GetLogEventsRequest

@@ -15,20 +15,16 @@ public interface IS3ControlClient
 }
 
 /// <summary>S3 Control over REST-XML, signed as "s3"; the account id travels in x-amz-account-id and, on AWS, in the host.</summary>
-public sealed class S3ControlClient : IS3ControlClient
+public sealed class S3ControlClient : WireClient, IS3ControlClient
 {
     internal const string ServiceId = "S3 Control";
     private static readonly Regex AccountPattern = new(@"^\d{12}$", RegexOptions.CultureInvariant);
-    private readonly WireContext _context;
     private readonly string _region;
     private readonly Uri? _endpointOverride;
 
     public S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
-        : this(credentials, region, endpoint, retry, null) { }
-
-    internal S3ControlClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
+        : base(credentials, retry, null)
     {
-        _context = new WireContext(credentials, retry, transport);
         _region = region;
         _endpointOverride = endpoint;
         WireEndpoints.S3Control(region, "000000000000", endpoint); // validates the region now, not at the first call
@@ -39,7 +35,7 @@ public sealed class S3ControlClient : IS3ControlClient
         var request = CreateGetPublicAccessBlock(accountId);
         try
         {
-            var root = await RestXmlProtocol.InvokeAsync(_context, request, cancel).ConfigureAwait(false);
+            var root = await RestXmlProtocol.InvokeAsync(Context, request, cancel).ConfigureAwait(false);
             var config = root?.Name.LocalName == "PublicAccessBlockConfiguration" ? root : root.Child("PublicAccessBlockConfiguration");
             return new BlockPublicAccessFlags(config.Bool("BlockPublicAcls") ?? false, config.Bool("IgnorePublicAcls") ?? false,
                 config.Bool("BlockPublicPolicy") ?? false, config.Bool("RestrictPublicBuckets") ?? false);

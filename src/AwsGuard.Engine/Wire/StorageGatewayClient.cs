@@ -21,21 +21,18 @@ public interface IStorageGatewayClient
 }
 
 /// <summary>Storage Gateway over AWS JSON 1.1 (target prefix StorageGateway_20130630). CreatedDate is a UTC DateTime.</summary>
-public sealed class StorageGatewayClient : IStorageGatewayClient
+public sealed class StorageGatewayClient : WireClient, IStorageGatewayClient
 {
     internal const string ServiceId = "Storage Gateway";
     internal const string TargetPrefix = "StorageGateway_20130630";
-    private readonly WireContext _context;
     private readonly WireEndpoint _endpoint;
 
     public StorageGatewayClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry = null)
         : this(credentials, region, endpoint, retry, null) { }
 
+    /// <summary>With <paramref name="transport"/>, the wire tests record what the client sends to AWS's own endpoints.</summary>
     internal StorageGatewayClient(AWSCredentials credentials, string region, Uri? endpoint, AwsRetry? retry, WireTransport? transport)
-    {
-        _context = new WireContext(credentials, retry, transport);
-        _endpoint = WireEndpoints.StorageGateway(region, endpoint);
-    }
+        : base(credentials, retry, transport) => _endpoint = WireEndpoints.StorageGateway(region, endpoint);
 
     public async Task<UpdateChapCredentialsResponse> UpdateChapCredentialsAsync(ChapInfo request, CancellationToken cancel)
     {
@@ -127,7 +124,7 @@ public sealed class StorageGatewayClient : IStorageGatewayClient
     }
 
     private Task<JsonElement> Call(string operation, Action<Utf8JsonWriter> body, CancellationToken cancel) =>
-        Json11Protocol.InvokeAsync(_context, ServiceId, "storagegateway", _endpoint, TargetPrefix, operation, body, cancel);
+        Json11Protocol.InvokeAsync(Context, ServiceId, "storagegateway", _endpoint, TargetPrefix, operation, body, cancel);
 }
 
 public sealed class UpdateChapCredentialsResponse

@@ -4,33 +4,22 @@ using System.Collections.Generic;
 namespace AwsGuard.Engine.Wire;
 
 /// <summary>One HTTP request of the wire client, before signing: what the protocol built, and how to sign it.</summary>
-internal sealed class WireRequest
+internal sealed class WireRequest(string service, string operation, string signingName, string signingRegion, string method, Uri endpoint, string path)
 {
-    public WireRequest(string service, string operation, string signingName, string signingRegion, string method, Uri endpoint, string path)
-    {
-        Service = service;
-        Operation = operation;
-        SigningName = signingName;
-        SigningRegion = signingRegion;
-        Method = method;
-        Endpoint = endpoint;
-        Path = path;
-    }
-
     /// <summary>The service id for the call log and errors ("CloudWatch Logs", "IAM").</summary>
-    public string Service { get; }
-    public string Operation { get; }
+    public string Service { get; } = service;
+    public string Operation { get; } = operation;
 
     /// <summary>The SigV4 service name ("logs", "iam", "s3").</summary>
-    public string SigningName { get; }
-    public string SigningRegion { get; }
-    public string Method { get; }
+    public string SigningName { get; } = signingName;
+    public string SigningRegion { get; } = signingRegion;
+    public string Method { get; } = method;
 
     /// <summary>Scheme, host and port; the path goes in <see cref="Path"/>.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint { get; } = endpoint;
 
     /// <summary>The resource path, not yet URL-encoded beyond what the protocol needs.</summary>
-    public string Path { get; }
+    public string Path { get; } = path;
 
     /// <summary>Headers to send and sign (Host, X-Amz-Date and Authorization are added by the signer).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -39,18 +28,11 @@ internal sealed class WireRequest
 }
 
 /// <summary>A whole HTTP answer: status, headers and body, read completely before the protocol looks at it.</summary>
-internal sealed class WireResponse
+internal sealed class WireResponse(int status, IReadOnlyDictionary<string, string> headers, byte[] body)
 {
-    public WireResponse(int status, IReadOnlyDictionary<string, string> headers, byte[] body)
-    {
-        Status = status;
-        Headers = headers;
-        Body = body;
-    }
-
-    public int Status { get; }
-    public IReadOnlyDictionary<string, string> Headers { get; }
-    public byte[] Body { get; }
+    public int Status { get; } = status;
+    public IReadOnlyDictionary<string, string> Headers { get; } = headers;
+    public byte[] Body { get; } = body;
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;

@@ -35,16 +35,10 @@ public abstract class NameCompleter : IArgumentCompleter
     protected abstract IEnumerable<string> Names(CommandLine line, string prefix);
 
     /// <summary>The command being completed and the parameters typed so far.</summary>
-    protected sealed class CommandLine
+    protected sealed class CommandLine(string commandName, IDictionary typed)
     {
-        public CommandLine(string commandName, IDictionary typed)
-        {
-            CommandName = commandName;
-            Typed = typed;
-        }
-
-        public string CommandName { get; }
-        public IDictionary Typed { get; }
+        public string CommandName { get; } = commandName;
+        public IDictionary Typed { get; } = typed;
 
         /// <summary>The session the command would act with, read exactly as the command reads it.</summary>
         public SessionParameters Session => SessionBinding.ForCompletion(CommandName, Typed);
