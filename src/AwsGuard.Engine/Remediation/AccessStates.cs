@@ -40,7 +40,7 @@ public static class AccessStates
             ? $"PutPublicAccessBlock: {Flags(flags)}" + (Flags(from.BlockPublicAccess) is var before ? $" (was {before})" : "")
             : $"DeletePublicAccessBlock (was {Flags(from.BlockPublicAccess)})",
         StatePart.Policy => to.Policy is null
-            ? $"DeleteBucketPolicy ({Statements(from.Policy, to.Policy)})"
+            ? $"DeleteBucketPolicy: {Statements(from.Policy, to.Policy)}"
             : $"PutBucketPolicy: {Statements(from.Policy, to.Policy)}",
         StatePart.Acl => "PutBucketAcl: " + Grants(from.Acl, to.Acl),
         _ => "PutObjectAcl: " + Grants(from.ObjectAcl, to.ObjectAcl!),
@@ -144,10 +144,16 @@ public static class AccessStates
 
     private static string Statements(string? from, string? to)
     {
-        if (from is null) return "a policy where there was none";
-        if (to is null) return "statement(s) " + string.Join(", ", PolicyStatements.Labelled(from).Select(s => s.Label));
-        var fromStatements = PolicyStatements.Labelled(from);
-        var toStatements = PolicyStatements.Labelled(to);
+        IReadOnlyList<(string Label, string Text)> fromStatements, toStatements;
+        try
+        {
+            fromStatements = from is null ? Array.Empty<(string, string)>() : PolicyStatements.Labelled(from);
+            toStatements = to is null ? Array.Empty<(string, string)>() : PolicyStatements.Labelled(to);
+        }
+        catch (AwsGuardException)
+        {
+            return "a text that is not a policy"; // a malformed policy has no statements to name
+        }
         var removed = fromStatements.Where(s => toStatements.All(t => t.Text != s.Text)).Select(s => s.Label).ToList();
         var added = toStatements.Where(t => fromStatements.All(s => s.Text != t.Text)).Select(t => t.Label).ToList();
         if (removed.Count == 0 && added.Count == 0) return "statements changed in place";
