@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('AwsGuard.Format.ps1xml')
+    TypesToProcess       = @('AwsGuard.Types.ps1xml')
     CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-GatewayChap', 'Get-PublicBucket', 'Revoke-RoleSession', 'Set-GatewayChap', 'Unblock-PublicBucket')
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -38,10 +38,15 @@ public sealed class BucketAccessState
     public string[]? ObjectAcl { get; set; }
 }
 
-/// <summary>One bucket (or object) Block-PublicBucket acted on, with the state before and after: what Unblock-PublicBucket needs to undo it.</summary>
+/// <summary>One bucket (or object, or the account's Block Public Access) Block-PublicBucket acted on, with the state before and after:
+/// what Unblock-PublicBucket needs to undo it.</summary>
 public sealed class BucketAccessChange
 {
+    /// <summary>The bucket; empty for an account-level change.</summary>
     public string BucketName { get; set; } = "";
+
+    /// <summary>The change is to the account-level Block Public Access (S3 Control); Before and After hold only BlockPublicAccess.</summary>
+    public bool AccountLevel { get; set; }
 
     /// <summary>The object whose ACL was part of the change, when one was given.</summary>
     public string? ObjectKey { get; set; }
@@ -68,5 +73,5 @@ public sealed class BucketAccessChange
     /// <summary>The JSON file the record was written to; null when none was written.</summary>
     public string? RecordPath { get; set; }
 
-    public override string ToString() => ObjectKey is null ? BucketName : $"{BucketName}/{ObjectKey}";
+    public override string ToString() => AccountLevel ? $"account {AccountId}" : ObjectKey is null ? BucketName : $"{BucketName}/{ObjectKey}";
 }

@@ -1,5 +1,10 @@
 # Block-PublicBucket and Unblock-PublicBucket against moto: a zoo of public buckets, each blocked by both methods, checked by
 # Get-PublicBucket and by the raw state the AWS CLI reads, and each undone to exactly that raw state.
+BeforeDiscovery {
+    # Every public kind of the zoo by both methods: 8 tests.
+    $zoo = foreach ($case in 'acl', 'policy', 'both', 'object') { foreach ($method in 'BlockPublicAccess', 'RemovePublicGrants') { @{ Case = $case; Method = $method } } }
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
@@ -67,13 +72,20 @@ BeforeAll {
             ObjectAcl = if ($Key) { & $grants (Invoke-S3Api @('get-object-acl', '--bucket', $Bucket, '--key', $Key)) } else { 'no key' }
         } | ConvertTo-Json -Compress
     }
+    function Get-HostText([scriptblock] $Script) {
+        # What if: lines go to the host, not to a stream: a transcript sees them, with every stream sent to the host too.
+        $file = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'whatif-')
+        Start-Transcript $file -Force | Out-Null
+        try { & $Script *>&1 | Out-Host } finally { Stop-Transcript | Out-Null }
+        Get-Content $file -Raw
+        Remove-Item $file
+    }
     function Get-Status([string] $Bucket, [string] $Key) {
         $arguments = @{ BucketName = $Bucket; IncludeNotPublic = $true }
         if ($Key) { $arguments.Key = $Key }
         (Get-PublicBucket @arguments @local).Status
     }
     $backup = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'awsguard-changes-')
-    $zoo = foreach ($case in 'acl', 'policy', 'both', 'object') { foreach ($method in 'BlockPublicAccess', 'RemovePublicGrants') { @{ Case = $case; Method = $method } } }
 }
 
 AfterAll {
@@ -89,7 +101,7 @@ Describe 'Block-PublicBucket and Unblock-PublicBucket' {
         $before = Get-RawState $bucket $key
         $folder = Join-Path $backup (New-UniqueName 'zoo-')
 
-        $whatIf = Get-AllStreams { Block-PublicBucket $bucket @keyArgument -Method $Method -BackupPath $folder -WhatIf @local -Verbose }
+        $whatIf = Get-HostText { Block-PublicBucket $bucket @keyArgument -Method $Method -BackupPath $folder -WhatIf @local -Verbose }
         $whatIf | Should -Match ([regex]::Escape("What if: Blocking public access to bucket '$bucket"))
         $whatIf | Should -Match $(if ($Method -eq 'BlockPublicAccess') { 'PutPublicAccessBlock' } elseif ($Case -eq 'object') { 'PutObjectAcl' } elseif ($Case -eq 'acl') { 'PutBucketAcl' } else { 'PutBucketPolicy' })
         $whatIf | Should -Not -Match 'AWS S3 (Put|Delete)'
@@ -128,7 +140,8 @@ Describe 'Block-PublicBucket and Unblock-PublicBucket' {
 
         $file = Join-Path $folder 'blocked.xml'
         $change | Export-Clixml $file
-        $restored = Import-Clixml $file | Unblock-PublicBucket -Confirm:$false -PassThru @local
+        $restored = Import-Clixml $file | Unblock-PublicBucket -Confirm:$false -PassThru @local -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
         $restored.Method | Should -Be 'Restore'
         $restored.Changed | Should -BeTrue
         Get-RawState $bucket $key | Should -Be $before
@@ -262,6 +275,48 @@ Describe 'Block-PublicBucket and Unblock-PublicBucket' {
         $changes[0].BucketName | Should -Be $zooBucket.Bucket
         $changes[0].ObjectKey | Should -Be $zooBucket.Key
         Get-Status $zooBucket.Bucket $zooBucket.Key | Should -Be 'Blocked'
+    }
+
+    It 'turns on the account-level Block Public Access (-Account) in a fresh account and restores its absence exactly' {
+        # A fresh account of moto's, reached through an assumed role, so that no other test sees the account-level change.
+        $account = '{0:D12}' -f (Get-Random -Minimum 100000000000 -Maximum 999999999999)
+        $role = @{ AssumeRoleArn = "arn:aws:iam::${account}:role/SecurityResponse" }
+        $keys = (& aws --endpoint-url $local.EndpointUrl sts assume-role --role-arn $role.AssumeRoleArn --role-session-name raw --output json | Out-String | ConvertFrom-Json).Credentials
+        function Get-RawAccountBlock {
+            # The AWS CLI puts the account in front of the host even with an endpoint URL, which does not resolve locally:
+            # this is S3 Control's own GET, path-style, as the account's credentials (moto does not check signatures).
+            $script = @"
+import urllib.request, urllib.error
+req = urllib.request.Request('$($local.EndpointUrl)/v20180820/configuration/publicAccessBlock', headers={'x-amz-account-id': '$account',
+    'Authorization': 'AWS4-HMAC-SHA256 Credential=$($keys.AccessKeyId)/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0'})
+try:
+    print(urllib.request.urlopen(req).read().decode())
+except urllib.error.HTTPError as e:
+    print('none' if e.code == 404 else 'HTTP %d' % e.code)
+"@
+            (& python3 -c $script) -join ''
+        }
+        Get-RawAccountBlock | Should -Be 'none'
+
+        Block-PublicBucket -Account -BackupPath $backup -WhatIf @local @role
+        Get-RawAccountBlock | Should -Be 'none'
+
+        $change = Block-PublicBucket -Account -Force -PassThru -BackupPath $backup @local @role
+        $change.AccountLevel | Should -BeTrue
+        $change.AccountId | Should -Be $account
+        $change.Before.BlockPublicAccess | Should -BeNullOrEmpty
+        $raw = [xml](Get-RawAccountBlock)
+        foreach ($flag in 'BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets') { $raw.PublicAccessBlockConfiguration.$flag | Should -Be 'true' }
+        Test-Path $change.RecordPath | Should -BeTrue
+        (Block-PublicBucket -Account -Force -PassThru -BackupPath $backup @local @role).Changed | Should -BeFalse
+
+        $file = Join-Path $backup "$account.xml"
+        $change | Export-Clixml $file
+        Import-Clixml $file | Unblock-PublicBucket -Confirm:$false @local @role -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
+        Get-RawAccountBlock | Should -Be 'none'
+        Import-Clixml $file | Unblock-PublicBucket -Confirm:$false @local -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'RecordOfOtherAccount,*'
     }
 
     It 'shows a change in a table that fits 80 columns' {

@@ -51,9 +51,9 @@ public static class AccessStates
         Diff(from, to).Select(p => Describe(p, from, to)).ToArray();
 
     /// <summary>The IAM permission of the call that writes <paramref name="part"/> to <paramref name="to"/>.</summary>
-    public static string Permission(StatePart part, BucketAccessState to) => part switch
+    public static string Permission(StatePart part, BucketAccessState to, bool accountLevel = false) => part switch
     {
-        StatePart.BlockPublicAccess => "s3:PutBucketPublicAccessBlock", // Delete uses the same permission
+        StatePart.BlockPublicAccess => accountLevel ? "s3:PutAccountPublicAccessBlock" : "s3:PutBucketPublicAccessBlock", // Delete uses the same permission
         StatePart.Policy => to.Policy is null ? "s3:DeleteBucketPolicy" : "s3:PutBucketPolicy",
         StatePart.Acl => "s3:PutBucketAcl",
         _ => "s3:PutObjectAcl",

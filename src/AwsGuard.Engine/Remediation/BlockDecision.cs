@@ -67,6 +67,10 @@ public sealed class BlockPlan
 /// </summary>
 public static class BlockDecision
 {
+    /// <summary>The account-level change: all four flags on (none is ever turned off, since all end up on).</summary>
+    public static BucketAccessState DecideAccount(BucketAccessState before) =>
+        new() { BlockPublicAccess = new BlockPublicAccessFlags(true, true, true, true) };
+
     public static BlockPlan Decide(BlockFacts facts)
     {
         var before = facts.State;

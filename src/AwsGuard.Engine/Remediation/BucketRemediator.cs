@@ -8,6 +8,7 @@ using Amazon.S3.Model;
 using AwsGuard.Engine.Identity;
 using AwsGuard.Engine.PublicAccess;
 using AwsGuard.Engine.Sessions;
+using AwsGuard.Engine.Wire;
 
 namespace AwsGuard.Engine.Remediation;
 
@@ -43,9 +44,13 @@ public sealed class BucketRemediator
     private readonly PublicAccessScanner _scanner;
     private readonly Func<string, IAmazonS3> _clientForRegion;
     private readonly Lazy<Task<string>> _account;
+    private readonly IS3ControlClient? _control;
 
-    public BucketRemediator(PublicAccessScanner scanner, Func<string, IAmazonS3> clientForRegion, Func<Task<string>> callerAccount)
+    /// <param name="control">S3 Control, for the account-level Block Public Access; null when only buckets are changed.</param>
+    public BucketRemediator(PublicAccessScanner scanner, Func<string, IAmazonS3> clientForRegion, Func<Task<string>> callerAccount,
+        IS3ControlClient? control = null)
     {
+        _control = control;
         _scanner = scanner ?? throw new ArgumentNullException(nameof(scanner));
         _clientForRegion = clientForRegion ?? throw new ArgumentNullException(nameof(clientForRegion));
         if (callerAccount is null) throw new ArgumentNullException(nameof(callerAccount));
@@ -55,7 +60,23 @@ public sealed class BucketRemediator
     /// <summary>A remediator over the session's cached clients.</summary>
     public static BucketRemediator ForSession(SessionProvider provider, AwsSession session, CancellationToken cancel) =>
         new(PublicAccessScanner.ForSession(provider, session), region => provider.GetClient("s3", session, region, AwsClients.S3),
-            async () => (await IdentityReader.GetAsync(provider, session, cancel).ConfigureAwait(false)).Account);
+            async () => (await IdentityReader.GetAsync(provider, session, cancel).ConfigureAwait(false)).Account,
+            provider.GetClient("s3control", session, session.RequireRegion(), WireClients.S3Control));
+
+    /// <summary>The account-level Block Public Access, as a state (null flags: not configured).</summary>
+    public async Task<BucketAccessState> ReadAccountAsync(CancellationToken cancel)
+    {
+        var account = await AccountAsync().ConfigureAwait(false);
+        var settings = await Call(PublicAccessScanner.AccountCall, account, "account " + account, () => Control.GetPublicAccessBlockAsync(account, cancel),
+            "NoSuchPublicAccessBlockConfiguration").ConfigureAwait(false);
+        return new BucketAccessState
+        {
+            BlockPublicAccess = settings is null ? null
+                : new BlockPublicAccessFlags(settings.BlockPublicAcls, settings.IgnorePublicAcls, settings.BlockPublicPolicy, settings.RestrictPublicBuckets),
+        };
+    }
+
+    private IS3ControlClient Control => _control ?? throw new InvalidOperationException("This remediator was made without an S3 Control client.");
 
     /// <summary>The account the session acts in (asked once).</summary>
     public Task<string> AccountAsync() => _account.Value;
@@ -66,7 +87,8 @@ public sealed class BucketRemediator
         var exposure = await _scanner.EvaluateAsync(bucket, key, cancel).ConfigureAwait(false);
         if (exposure.Region is null) return new BucketReading(exposure, new BucketAccessState(), false);
         var s3 = _clientForRegion(exposure.Region);
-        var tags = await Call("s3:GetBucketTagging", bucket, async () =>
+        var subject = $"bucket '{bucket}'";
+        var tags = await Call("s3:GetBucketTagging", bucket, subject, async () =>
             (await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).TagSet, "NoSuchTagSet")
             .ConfigureAwait(false);
         var state = await ReadStateAsync(bucket, exposure.Region, key, cancel).ConfigureAwait(false);
@@ -77,19 +99,20 @@ public sealed class BucketRemediator
     public async Task<BucketAccessState> ReadStateAsync(string bucket, string region, string? key, CancellationToken cancel)
     {
         var s3 = _clientForRegion(region);
-        var block = await Call("s3:GetBucketPublicAccessBlock", bucket, async () =>
+        var subject = $"bucket '{bucket}'";
+        var block = await Call("s3:GetBucketPublicAccessBlock", bucket, subject, async () =>
             (await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancel).ConfigureAwait(false))
             .PublicAccessBlockConfiguration, "NoSuchPublicAccessBlockConfiguration").ConfigureAwait(false);
-        var acl = await Call("s3:GetBucketAcl", bucket, async () =>
+        var acl = await Call("s3:GetBucketAcl", bucket, subject, async () =>
             (await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Grants).ConfigureAwait(false);
-        var policy = await Call("s3:GetBucketPolicy", bucket, async () =>
+        var policy = await Call("s3:GetBucketPolicy", bucket, subject, async () =>
             (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Policy,
             "NoSuchBucketPolicy").ConfigureAwait(false);
-        var ownership = await Call("s3:GetBucketOwnershipControls", bucket, async () =>
+        var ownership = await Call("s3:GetBucketOwnershipControls", bucket, subject, async () =>
             (await s3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket }, cancel).ConfigureAwait(false))
             .OwnershipControls?.Rules?.Select(r => r.ObjectOwnership?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)),
             "OwnershipControlsNotFoundError").ConfigureAwait(false);
-        var objectAcl = key is null ? null : await Call("s3:GetObjectAcl", bucket, async () =>
+        var objectAcl = key is null ? null : await Call("s3:GetObjectAcl", bucket, subject, async () =>
             (await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = key }, cancel).ConfigureAwait(false)).Grants).ConfigureAwait(false);
         return new BucketAccessState
         {
@@ -109,21 +132,21 @@ public sealed class BucketRemediator
     /// </summary>
     public async Task ApplyAsync(BucketAccessChange change, string? recordFolder, CancellationToken cancel)
     {
-        var (bucket, from, to) = (change.BucketName, change.Before, change.After);
+        var (bucket, from, to) = (change.ToString(), change.Before, change.After);
         if (recordFolder is not null) ChangeRecords.Write(recordFolder, change);
-        var s3 = _clientForRegion(change.Region);
+        var s3 = _clientForRegion(change.Region); // unused for an account-level change: S3 Control writes it
         var written = new List<StatePart>();
         foreach (var part in AccessStates.Diff(from, to))
         {
             try
             {
-                await WriteAsync(s3, bucket, change.ObjectKey, part, to, cancel).ConfigureAwait(false);
+                await WriteAsync(s3, change, part, to, cancel).ConfigureAwait(false);
                 written.Add(part);
             }
             catch (Exception error) when (error is not OperationCanceledException || written.Count > 0)
             {
                 var failed = AwsErrors.Explain(error, bucket);
-                var notRestored = await RollBackAsync(s3, bucket, change.ObjectKey, written, from, to).ConfigureAwait(false);
+                var notRestored = await RollBackAsync(s3, change, written).ConfigureAwait(false);
                 if (notRestored.Count == 0 && change.RecordPath is { } record) ChangeRecords.Delete(record);
                 var done = string.Join(", ", written.Select(p => AccessStates.Describe(p, from, to)));
                 var outcome = written.Count == 0 ? "Nothing was changed."
@@ -131,21 +154,22 @@ public sealed class BucketRemediator
                     : $"The change already made ({done}) could NOT be put back: {string.Join("; ", notRestored)}. " +
                       $"The bucket is half-changed; the record {change.RecordPath} keeps the state before.";
                 throw AwsErrors.Explain(new AwsGuardException(failed.Kind, failed.ErrorId,
-                    $"Could not call {AccessStates.Permission(part, to)} on bucket '{bucket}': {failed.Message} {outcome}", bucket));
+                    $"Could not call {AccessStates.Permission(part, to, change.AccountLevel)} on {Subject(change)}: {failed.Message} {outcome}", bucket));
             }
         }
     }
 
     /// <summary>Puts the written parts back, last first; returns what could not be put back.</summary>
-    private static async Task<List<string>> RollBackAsync(IAmazonS3 s3, string bucket, string? key, List<StatePart> written, BucketAccessState from, BucketAccessState to)
+    private async Task<List<string>> RollBackAsync(IAmazonS3 s3, BucketAccessChange change, List<StatePart> written)
     {
+        var (from, to) = (change.Before, change.After);
         var notRestored = new List<string>();
         foreach (var part in Enumerable.Reverse(written))
         {
             try
             {
                 // Not cancellable: a rollback interrupted by Ctrl+C would leave the bucket half-changed.
-                await WriteAsync(s3, bucket, key, part, from, CancellationToken.None).ConfigureAwait(false);
+                await WriteAsync(s3, change, part, from, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception error)
             {
@@ -155,10 +179,21 @@ public sealed class BucketRemediator
         return notRestored;
     }
 
-    private static Task WriteAsync(IAmazonS3 s3, string bucket, string? key, StatePart part, BucketAccessState to, CancellationToken cancel)
+    private static string Subject(BucketAccessChange change) => change.AccountLevel ? change.ToString() : $"bucket '{change}'";
+
+    private Task WriteAsync(IAmazonS3 s3, BucketAccessChange change, StatePart part, BucketAccessState to, CancellationToken cancel)
     {
+        var (bucket, key) = (change.BucketName, change.ObjectKey);
         switch (part)
         {
+            case StatePart.BlockPublicAccess when change.AccountLevel && to.BlockPublicAccess is { } flags:
+                return Control.PutPublicAccessBlockAsync(new PublicAccessBlock
+                {
+                    AccountId = change.AccountId, BlockPublicAcls = flags.BlockPublicAcls, IgnorePublicAcls = flags.IgnorePublicAcls,
+                    BlockPublicPolicy = flags.BlockPublicPolicy, RestrictPublicBuckets = flags.RestrictPublicBuckets,
+                }, cancel);
+            case StatePart.BlockPublicAccess when change.AccountLevel:
+                return Control.DeletePublicAccessBlockAsync(change.AccountId, cancel);
             case StatePart.BlockPublicAccess when to.BlockPublicAccess is { } flags:
                 return s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
                 {
@@ -209,7 +244,7 @@ public sealed class BucketRemediator
         .ToArray();
 
     /// <summary>One read: a missing configuration is null; any failure is an error naming the permission and the bucket.</summary>
-    private static async Task<T?> Call<T>(string permission, string bucket, Func<Task<T?>> run, params string[] missing) where T : class
+    private static async Task<T?> Call<T>(string permission, string target, string subject, Func<Task<T?>> run, params string[] missing) where T : class
     {
         try
         {
@@ -221,9 +256,9 @@ public sealed class BucketRemediator
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var error = AwsErrors.Explain(e, bucket);
+            var error = AwsErrors.Explain(e, target);
             if (missing.Contains(error.ErrorId)) return null;
-            throw AwsErrors.Explain(new AwsGuardException(error.Kind, error.ErrorId, $"Could not call {permission} on bucket '{bucket}': {error.Message}", bucket));
+            throw AwsErrors.Explain(new AwsGuardException(error.Kind, error.ErrorId, $"Could not call {permission} on {subject}: {error.Message}", target));
         }
     }
 }

@@ -53,7 +53,7 @@ public static class ChangeRecords
     /// <summary>Writes the record into <paramref name="folder"/> (created when missing) and returns the file's path.</summary>
     public static string Write(string folder, BucketAccessChange change)
     {
-        var name = $"{change.Time:yyyyMMdd'T'HHmmssfff'Z'}-{change.BucketName}-{Guid.NewGuid().ToString("N").Substring(0, 8)}.json";
+        var name = $"{change.Time:yyyyMMdd'T'HHmmssfff'Z'}-{(change.AccountLevel ? "account-" + change.AccountId : change.BucketName)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}.json";
         var path = Path.Combine(folder, name);
         var temporary = path + ".tmp";
         try
@@ -69,7 +69,7 @@ public static class ChangeRecords
             change.RecordPath = null;
             Delete(temporary);
             throw new AwsGuardException(ErrorKind.WriteError, "RecordNotWritten",
-                $"Could not write the change record for bucket '{change.BucketName}' to '{folder}': {e.Message} Nothing was changed.", folder);
+                $"Could not write the change record for {change} to '{folder}': {e.Message} Nothing was changed.", folder);
         }
     }
 
@@ -82,7 +82,7 @@ public static class ChangeRecords
 
     private static BucketAccessChange Validate(BucketAccessChange? change, object source)
     {
-        if (change is null || string.IsNullOrEmpty(change.BucketName) || string.IsNullOrEmpty(change.AccountId) || string.IsNullOrEmpty(change.Region)
+        if (change is null || (string.IsNullOrEmpty(change.BucketName) && !change.AccountLevel) || string.IsNullOrEmpty(change.AccountId) || string.IsNullOrEmpty(change.Region)
             || change.Before is null || change.After is null || change.Before.Acl is null || change.After.Acl is null)
             throw NotARecord(source, "it lacks BucketName, AccountId, Region, Before or After");
         foreach (var grant in change.Before.Acl) AccessStates.SplitGrant(grant);

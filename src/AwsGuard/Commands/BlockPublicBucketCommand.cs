@@ -9,25 +9,28 @@ using AwsGuard.Engine.Remediation;
 namespace AwsGuard.Commands;
 
 /// <summary>Closes public buckets (and objects): Block Public Access flags or removal of the public grants, recorded for an exact undo.</summary>
-[Cmdlet(VerbsSecurity.Block, "PublicBucket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsSecurity.Block, "PublicBucket", DefaultParameterSetName = ByBucket, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BucketAccessChange))]
 public sealed class BlockPublicBucketCommand : AwsCmdlet
 {
+    private const string ByBucket = "BucketName";
+    private const string ByAccount = "Account";
+
     private BucketRemediator _remediator = null!;
     private string _backupFolder = "";
     private bool _forceApplies;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBucket)]
     [Alias("Name", "Bucket")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(BucketNameCompleter))]
     public string[] BucketName { get; set; } = Array.Empty<string>();
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBucket)]
     [Alias("ObjectKey")]
     public string? Key { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = ByBucket)]
     [ValidateSet(nameof(BucketAccessMethod.BlockPublicAccess), nameof(BucketAccessMethod.RemovePublicGrants))]
     public BucketAccessMethod Method { get; set; } = BucketAccessMethod.BlockPublicAccess;
 
@@ -35,8 +38,11 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
     [ValidateNotNullOrEmpty]
     public string BackupPath { get; set; } = ChangeFolders.Default;
 
-    [Parameter]
+    [Parameter(ParameterSetName = ByBucket)]
     public SwitchParameter IgnoreAllowTag { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ByAccount)]
+    public SwitchParameter Account { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -68,6 +74,11 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
 
     protected override async Task ProcessRecordAsync()
     {
+        if (ParameterSetName == ByAccount)
+        {
+            await BlockAccountAsync().ConfigureAwait(false);
+            return;
+        }
         var key = string.IsNullOrEmpty(Key) ? null : Key;
         // Sequential: each bucket may ask for confirmation, and its changes go in order.
         foreach (var name in BucketName)
@@ -117,6 +128,37 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
         catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
             WriteItemError(error, bucket);
+        }
+    }
+
+    private async Task BlockAccountAsync()
+    {
+        try
+        {
+            var before = await _remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false);
+            var after = BlockDecision.DecideAccount(before);
+            var change = new BucketAccessChange
+            {
+                AccountLevel = true, Region = Session.RequireRegion(), Method = BucketAccessMethod.BlockPublicAccess,
+                AccountId = await _remediator.AccountAsync().ConfigureAwait(false), Before = before, After = after, Time = DateTime.UtcNow,
+                Changes = AccessStates.DescribeAll(before, after),
+            };
+            change.Changed = change.Changes.Length > 0;
+            if (change.Changed)
+            {
+                var calls = string.Join("; ", change.Changes);
+                if (!_forceApplies && !ShouldProcess(
+                        $"Blocking public access to every bucket of {change}: {calls}.",
+                        $"Every bucket of {change} loses its public access, including those public on purpose (tags are not read at this level): {calls}. Block it?",
+                        "Block public access for the account"))
+                    return;
+                await _remediator.ApplyAsync(change, _backupFolder, CancelToken).ConfigureAwait(false);
+            }
+            if (PassThru) WriteObject(change);
+        }
+        catch (Exception error) when (!CancelToken.IsCancellationRequested)
+        {
+            WriteItemError(error, "account");
         }
     }
 

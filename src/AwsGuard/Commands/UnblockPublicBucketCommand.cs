@@ -143,28 +143,34 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
         return properties;
     }
 
+    /// <summary>"bucket 'name'" or "account 123456789012", for messages; <paramref name="capital"/> to start a sentence.</summary>
+    private static string Subject(BucketAccessChange record, bool capital = false) =>
+        record.AccountLevel ? $"{(capital ? 'A' : 'a')}ccount {record.AccountId}" : $"{(capital ? 'B' : 'b')}ucket '{record}'";
+
     private async Task UnblockAsync(BucketAccessChange record)
     {
         var target = record.ToString();
         try
         {
-            BucketNameRules.Validate(record.BucketName, target);
+            if (!record.AccountLevel) BucketNameRules.Validate(record.BucketName, target);
             if (!record.Changed)
             {
-                WriteVerbose($"Bucket '{target}': the record says nothing was changed, so there is nothing to put back.");
+                WriteVerbose($"{Subject(record, true)}: the record says nothing was changed, so there is nothing to put back.");
                 return;
             }
             var account = await _remediator.AccountAsync().ConfigureAwait(false);
             if (record.AccountId != account)
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "RecordOfOtherAccount",
-                    $"The record of bucket '{target}' is from account {record.AccountId}, but AwsGuard acts as account {account}. " +
+                    $"The record of {Subject(record)} is from account {record.AccountId}, but AwsGuard acts as account {account}. " +
                     $"Give -AssumeRoleArn with a role in account {record.AccountId}.", target);
 
-            var current = await _remediator.ReadStateAsync(record.BucketName, record.Region, record.ObjectKey, CancelToken).ConfigureAwait(false);
+            var current = record.AccountLevel
+                ? await _remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false)
+                : await _remediator.ReadStateAsync(record.BucketName, record.Region, record.ObjectKey, CancelToken).ConfigureAwait(false);
             var differences = AccessStates.Differences(record.After, current);
             if (differences.Count > 0 && !Force)
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "ChangedSinceBlock",
-                    $"Bucket '{target}' changed after it was blocked at {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {string.Join("; ", differences)}. " +
+                    $"{Subject(record, true)} changed after it was blocked at {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {string.Join("; ", differences)}. " +
                     "Nothing was restored. Add -Force to restore the recorded state anyway.", target);
 
             var restored = new BucketAccessState
@@ -174,7 +180,7 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
             };
             var restore = new BucketAccessChange
             {
-                BucketName = record.BucketName, ObjectKey = record.ObjectKey, Region = record.Region, AccountId = account,
+                BucketName = record.BucketName, AccountLevel = record.AccountLevel, ObjectKey = record.ObjectKey, Region = record.Region, AccountId = account,
                 Method = BucketAccessMethod.Restore, Before = current, After = restored, Time = DateTime.UtcNow,
                 Changes = AccessStates.DescribeAll(current, restored),
             };
@@ -183,8 +189,8 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
             {
                 var calls = string.Join("; ", restore.Changes);
                 if (!_forceApplies && !ShouldProcess(
-                        $"Restoring bucket '{target}' as it was before {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {calls}.",
-                        $"Bucket '{target}' will be as it was before it was blocked, which may make it public again: {calls}. Restore it?",
+                        $"Restoring {Subject(record)} as it was before {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {calls}.",
+                        $"{Subject(record, true)} will be as it was before it was blocked, which may make it public again: {calls}. Restore it?",
                         "Unblock public bucket"))
                     return;
                 await _remediator.ApplyAsync(restore, null, CancelToken).ConfigureAwait(false);
