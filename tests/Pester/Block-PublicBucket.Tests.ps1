@@ -80,6 +80,21 @@ BeforeAll {
         Get-Content $file -Raw
         Remove-Item $file
     }
+    function Start-EnforcingMoto {
+        # A moto server of this test's own on a free loopback port, started with the caller's environment; waits until it answers.
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-moto-iam-$port.log"
+        $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            if ($process.HasExited) { throw "moto exited with code $($process.ExitCode); see $log.err" }
+            try { $null = Invoke-WebRequest "http://127.0.0.1:$port/moto-api/" -TimeoutSec 2 -UseBasicParsing; return [pscustomobject]@{ Url = "http://127.0.0.1:$port/"; Process = $process } }
+            catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
+        }
+        $process.Kill($true)
+        throw "moto did not answer on port $port within 60 s; see $log.err"
+    }
     function Get-Status([string] $Bucket, [string] $Key) {
         $arguments = @{ BucketName = $Bucket; IncludeNotPublic = $true }
         if ($Key) { $arguments.Key = $Key }
@@ -317,6 +332,55 @@ except urllib.error.HTTPError as e:
         Get-RawAccountBlock | Should -Be 'none'
         Import-Clixml $file | Unblock-PublicBucket -Confirm:$false @local -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'RecordOfOtherAccount,*'
+    }
+
+    It 'names the missing permission when IAM denies a change, and leaves the bucket as it was (moto enforcing IAM)' {
+        # A moto of its own that enforces IAM after the setup's 9 calls; the denied user may read but change only the policy.
+        $env:INITIAL_NO_AUTH_ACTION_COUNT = '9'
+        try { $enforcing = Start-EnforcingMoto } finally { Remove-Item Env:INITIAL_NO_AUTH_ACTION_COUNT }
+        try {
+            $url = $enforcing.Url.TrimEnd('/')
+            $bucket = New-UniqueName 'pester-denied-'
+            $setup = { param([string[]] $Arguments) $null = & aws --endpoint-url $url @Arguments --output json; if ($LASTEXITCODE) { throw "aws $($Arguments[0..1]) failed" } }
+            & $setup s3api, create-bucket, --bucket, $bucket
+            & $setup s3api, put-bucket-acl, --bucket, $bucket, --acl, public-read
+            & $setup s3api, put-bucket-policy, --bucket, $bucket, --policy, ('{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::' + $bucket + '/*"}]}')
+            $keys = foreach ($user in @{ Name = 'limited'; Actions = '"s3:Get*","s3:List*","s3:PutBucketPolicy","s3:DeleteBucketPolicy","sts:GetCallerIdentity"' }, @{ Name = 'admin'; Actions = '"*"' }) {
+                & $setup iam, create-user, --user-name, $user.Name
+                & $setup iam, put-user-policy, --user-name, $user.Name, --policy-name, access, --policy-document, ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[' + $user.Actions + '],"Resource":"*"}]}')
+                (& aws --endpoint-url $url iam create-access-key --user-name $user.Name --output json | Out-String | ConvertFrom-Json).AccessKey
+            }
+            $limited = @{ EndpointUrl = $url; AccessKey = $keys[0].AccessKeyId; SecretKey = $keys[0].SecretAccessKey; Region = 'us-east-1' }
+            $env:AWS_ACCESS_KEY_ID = $keys[1].AccessKeyId; $env:AWS_SECRET_ACCESS_KEY = $keys[1].SecretAccessKey
+            $raw = { (& aws --endpoint-url $url s3api get-bucket-acl --bucket $bucket --output json) + (& aws --endpoint-url $url s3api get-bucket-policy --bucket $bucket --output json) + (& aws --endpoint-url $url s3api get-public-access-block --bucket $bucket --output json 2>&1) -join '' }
+            $before = & $raw
+            $before | Should -Match 'AllUsers'
+
+            foreach ($method in 'BlockPublicAccess', 'RemovePublicGrants') {
+                $folder = Join-Path $backup (New-UniqueName 'denied-')
+                Block-PublicBucket $bucket -Method $method -Force -BackupPath $folder @limited -ErrorVariable failures -ErrorAction SilentlyContinue
+                $failures.Count | Should -Be 1
+                $failures[0].FullyQualifiedErrorId | Should -Be 'AccessDenied,AwsGuard.Commands.BlockPublicBucketCommand'
+                $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+                $failures[0].TargetObject | Should -Be $bucket
+                $denied = if ($method -eq 'BlockPublicAccess') { 's3:PutBucketPublicAccessBlock' } else { 's3:PutBucketAcl' }
+                $failures[0].Exception.Message | Should -Match ([regex]::Escape("Could not call $denied on bucket '$bucket'"))
+                $failures[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Allow $denied"))
+                if ($method -eq 'RemovePublicGrants') {
+                    # The policy went first and was allowed: it is put back, and the error says so.
+                    $failures[0].Exception.Message | Should -Match ([regex]::Escape("The change already made was put back (DeleteBucketPolicy: remove statement(s) 'PublicRead')"))
+                }
+                else {
+                    $failures[0].Exception.Message | Should -Match 'Nothing was changed\.$'
+                }
+                & $raw | Should -Be $before
+                @(Get-ChildItem $folder -File -ErrorAction SilentlyContinue).Count | Should -Be 0 -Because 'a change that did not happen leaves no record (nor a temporary file)'
+            }
+        }
+        finally {
+            $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey
+            $enforcing.Process.Kill($true); $enforcing.Process.WaitForExit()
+        }
     }
 
     It 'shows a change in a table that fits 80 columns' {

@@ -154,7 +154,7 @@ public sealed class BucketRemediator
                     : $"The change already made ({done}) could NOT be put back: {string.Join("; ", notRestored)}. " +
                       $"The bucket is half-changed; the record {change.RecordPath} keeps the state before.";
                 throw AwsErrors.Explain(new AwsGuardException(failed.Kind, failed.ErrorId,
-                    $"Could not call {AccessStates.Permission(part, to, change.AccountLevel)} on {Subject(change)}: {failed.Message} {outcome}", bucket));
+                    $"Could not call {AccessStates.Permission(part, to, change.AccountLevel)} on {Subject(change)}: {failed.Message.TrimEnd('.')}. {outcome}", bucket));
             }
         }
     }
