@@ -242,6 +242,12 @@ Describe 'Block-PublicBucket and Unblock-PublicBucket' {
         Get-RawState $bucket | Should -Be $before
     }
 
+    It 'refuses a -BackupPath that is not a file system path, before any call' {
+        $text = Get-AllStreams { try { Block-PublicBucket 'any-bucket' -BackupPath 'Env:\AwsGuard' -Force @local -Verbose } catch { $_ } }
+        $text | Should -Not -Match 'AWS (S3|STS) '
+        { Block-PublicBucket 'any-bucket' -BackupPath 'Env:\AwsGuard' -Force @local } | Should -Throw -ErrorId 'NotAFileSystemPath,AwsGuard.Commands.BlockPublicBucketCommand'
+    }
+
     It 'refuses a bucket whose exposure is Unknown, naming the failed analysis, and blocks the others' {
         $unknown = New-Bucket
         Invoke-S3Api @('put-bucket-policy', '--bucket', $unknown, '--policy', 'not a policy') | Out-Null
