@@ -10,7 +10,8 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('AwsGuard.Format.ps1xml')
-    CmdletsToExport      = @('Copy-S3Quiet', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-GatewayChap', 'Get-PublicBucket', 'Revoke-RoleSession', 'Set-GatewayChap')
+    TypesToProcess       = @('AwsGuard.Types.ps1xml')
+    CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-GatewayChap', 'Get-PublicBucket', 'Revoke-RoleSession', 'Set-GatewayChap', 'Unblock-PublicBucket')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

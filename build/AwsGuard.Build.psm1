@@ -43,7 +43,7 @@ function Build-Module {
             Copy-Item $assembly.FullName $target
         }
     }
-    Copy-Item (Join-Path $Root 'src/AwsGuard/AwsGuard.psm1'), (Join-Path $Root 'src/AwsGuard/AwsGuard.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/AwsGuard/AwsGuard.psm1'), (Join-Path $Root 'src/AwsGuard/AwsGuard.Format.ps1xml'), (Join-Path $Root 'src/AwsGuard/AwsGuard.Types.ps1xml') $ModuleOut
     $version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Select-Object -First 1
     (Get-Content (Join-Path $Root 'AwsGuard.psd1') -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" |
         Set-Content (Join-Path $ModuleOut 'AwsGuard.psd1') -NoNewline

@@ -41,7 +41,7 @@ Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wild
 
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
-$PSDefaultParameterValues['Get-PublicBucket:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['*-PublicBucket:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
@@ -61,6 +61,19 @@ Get-PublicBucket demo-invoices | Select-Object -ExpandProperty Reasons | Format-
 
 Show-Step 'A name that is not a bucket name is an error before any AWS call; the other names go on'
 'not a bucket!', 'demo-website' | Get-PublicBucket -ErrorAction Continue | Format-Table BucketName, Status | Out-Host
+
+Show-Step 'Block-PublicBucket: what would close each public bucket (-WhatIf sends no change)'
+Get-PublicBucket | Block-PublicBucket -WhatIf
+
+$changes = Join-Path ([IO.Path]::GetTempPath()) "awsguard-demo-changes-$PID"
+Show-Step "Close them (records to $changes), then ask Get-PublicBucket again"
+Get-PublicBucket | Block-PublicBucket -Force -PassThru -BackupPath $changes | Format-Table | Out-Host
+Get-PublicBucket -IncludeNotPublic | Format-Table BucketName, Status | Out-Host
+
+Show-Step 'Unblock-PublicBucket from the JSON records: every bucket exactly as it was'
+Get-ChildItem $changes | Unblock-PublicBucket -Force -PassThru | Format-Table | Out-Host
+Get-PublicBucket | Format-Table BucketName, Status | Out-Host
+Remove-Item $changes -Recurse -Force
 
 Show-Step 'The last 15 minutes of /demo/app as typed events (local times; the CLI prints epoch milliseconds)'
 Get-CwLogEvent /demo/app -StartTime 15m | Out-Host

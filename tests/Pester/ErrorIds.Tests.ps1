@@ -18,6 +18,8 @@ BeforeAll {
         'Revoke-RoleSession'   = 'src/AwsGuard.Engine/Roles', 'src/AwsGuard/Commands/RevokeRoleSessionCommand.cs'
         'Get-CwLogEvent'       = @('src/AwsGuard.Engine/Logs')
         'Set-GatewayChap'      = @('src/AwsGuard.Engine/Gateways/ChapChange.cs')
+        'Block-PublicBucket'   = 'src/AwsGuard.Engine/Remediation', 'src/AwsGuard/Commands/BlockPublicBucketCommand.cs', 'src/AwsGuard/Commands/ChangeFolders.cs'
+        'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
     }

@@ -1,7 +1,9 @@
 using System;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Xml.Linq;
 using Amazon.Runtime;
 using AwsGuard.Engine.Sessions;
 
@@ -12,6 +14,12 @@ public interface IS3ControlClient
 {
     /// <summary>The account-level Block Public Access settings; null when the account has none (NoSuchPublicAccessBlockConfiguration).</summary>
     Task<BlockPublicAccessFlags?> GetPublicAccessBlockAsync(string accountId, CancellationToken cancel);
+
+    /// <summary>Sets the account-level Block Public Access settings (s3:PutAccountPublicAccessBlock).</summary>
+    Task PutPublicAccessBlockAsync(string accountId, BlockPublicAccessFlags flags, CancellationToken cancel);
+
+    /// <summary>Removes the account-level Block Public Access configuration (s3:PutAccountPublicAccessBlock).</summary>
+    Task DeletePublicAccessBlockAsync(string accountId, CancellationToken cancel);
 }
 
 /// <summary>S3 Control over REST-XML, signed as "s3"; the account id travels in x-amz-account-id and, on AWS, in the host.</summary>
@@ -46,12 +54,31 @@ public sealed class S3ControlClient : WireClient, IS3ControlClient
         }
     }
 
-    internal WireRequest CreateGetPublicAccessBlock(string accountId)
+    public async Task PutPublicAccessBlockAsync(string accountId, BlockPublicAccessFlags settings, CancellationToken cancel)
+    {
+        var request = CreatePublicAccessBlockRequest(accountId, "PutPublicAccessBlock", "PUT");
+        XNamespace ns = "http://awss3control.amazonaws.com/doc/2018-08-20/";
+        var body = new XElement(ns + "PublicAccessBlockConfiguration",
+            new XElement(ns + "BlockPublicAcls", settings.BlockPublicAcls ? "true" : "false"),
+            new XElement(ns + "IgnorePublicAcls", settings.IgnorePublicAcls ? "true" : "false"),
+            new XElement(ns + "BlockPublicPolicy", settings.BlockPublicPolicy ? "true" : "false"),
+            new XElement(ns + "RestrictPublicBuckets", settings.RestrictPublicBuckets ? "true" : "false"));
+        request.Headers["Content-Type"] = "application/xml";
+        request.Body = Encoding.UTF8.GetBytes(body.ToString(SaveOptions.DisableFormatting));
+        await RestXmlProtocol.InvokeAsync(Context, request, cancel).ConfigureAwait(false);
+    }
+
+    public async Task DeletePublicAccessBlockAsync(string accountId, CancellationToken cancel) =>
+        await RestXmlProtocol.InvokeAsync(Context, CreatePublicAccessBlockRequest(accountId, "DeletePublicAccessBlock", "DELETE"), cancel).ConfigureAwait(false);
+
+    internal WireRequest CreateGetPublicAccessBlock(string accountId) => CreatePublicAccessBlockRequest(accountId, "GetPublicAccessBlock", "GET");
+
+    private WireRequest CreatePublicAccessBlockRequest(string accountId, string operation, string method)
     {
         if (accountId is null || !AccountPattern.IsMatch(accountId))
             throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidAccountId", $"'{accountId}' is not a 12-digit AWS account id.", accountId);
         var endpoint = WireEndpoints.S3Control(_region, accountId, _endpointOverride);
-        var request = RestXmlProtocol.CreateRequest(ServiceId, "s3", endpoint, "GetPublicAccessBlock", "GET", "/v20180820/configuration/publicAccessBlock");
+        var request = RestXmlProtocol.CreateRequest(ServiceId, "s3", endpoint, operation, method, "/v20180820/configuration/publicAccessBlock");
         request.Headers["x-amz-account-id"] = accountId;
         return request;
     }
