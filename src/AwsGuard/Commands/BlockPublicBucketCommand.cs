@@ -12,14 +12,12 @@ namespace AwsGuard.Commands;
 /// <summary>Closes public buckets (and objects): Block Public Access flags or removal of the public grants, recorded for an exact undo.</summary>
 [Cmdlet(VerbsSecurity.Block, "PublicBucket", DefaultParameterSetName = ByBucket, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BucketAccessChange))]
-public sealed class BlockPublicBucketCommand : AwsCmdlet
+public sealed class BlockPublicBucketCommand : BucketAccessCommand
 {
     private const string ByBucket = "BucketName";
     private const string ByAccount = "Account";
 
-    private BucketRemediator _remediator = null!;
     private string _backupFolder = "";
-    private bool _forceApplies;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBucket)]
     [Alias("Name", "Bucket")]
@@ -45,15 +43,8 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByAccount)]
     public SwitchParameter Account { get; set; }
 
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     protected override Task BeginProcessingAsync()
     {
-        _forceApplies = ForceApplies(Force);
         // On the pipeline thread (session state resolves paths), where an exception would end the command unexplained: caught there.
         var (folder, invalid) = OnPipeline(() =>
         {
@@ -62,8 +53,7 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
         });
         if (invalid is not null) ThrowTerminatingError(ErrorRecords.From(invalid));
         _backupFolder = folder;
-        _remediator = BucketRemediator.ForSession(Provider, Session);
-        return Task.CompletedTask;
+        return base.BeginProcessingAsync();
     }
 
     protected override async Task ProcessRecordAsync()
@@ -83,7 +73,7 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
     {
         await TryItemAsync(bucket, async () =>
         {
-            var reading = await _remediator.ReadAsync(bucket, key, CancelToken).ConfigureAwait(false);
+            var reading = await Remediator.ReadAsync(bucket, key, CancelToken).ConfigureAwait(false);
             var plan = BlockDecision.Decide(new BlockFacts(Method, reading.Exposure, reading.State, reading.AllowTagged, IgnoreAllowTag));
             var target = key is null ? bucket : $"{bucket}/{key}";
             switch (plan.Outcome)
@@ -104,20 +94,16 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
             var change = new BucketAccessChange
             {
                 BucketName = bucket, ObjectKey = key, Region = reading.Exposure.Region!, Method = Method,
-                AccountId = await _remediator.AccountAsync(CancelToken).ConfigureAwait(false),
+                AccountId = await Remediator.AccountAsync(CancelToken).ConfigureAwait(false),
                 Changed = plan.Outcome == BlockOutcome.Change, Before = reading.State, After = plan.After, Time = DateTime.UtcNow,
                 Changes = AccessStates.DescribeAll(reading.State, plan.After),
             };
-            if (change.Changed)
-            {
-                if (!Approved(target, change, plan)) return;
-                await _remediator.ApplyAsync(change, _backupFolder, CancelToken).ConfigureAwait(false);
-            }
-            else
-            {
-                WriteVerbose($"Bucket '{target}' is {reading.Exposure.Status}: nothing to change.");
-            }
-            if (PassThru) WriteObject(change);
+            if (!change.Changed) WriteVerbose($"Bucket '{target}' is {reading.Exposure.Status}: nothing to change.");
+            var calls = string.Join("; ", change.Changes);
+            await CommitAsync(change, _backupFolder,
+                $"Blocking public access to bucket '{target}' ({plan.Reasons.Count} exposure(s): {string.Join("; ", plan.Reasons)}): {calls}.",
+                $"Bucket '{target}' will change: {calls}. Anyone relying on its public access (a website, a download link) loses it. Block it?",
+                "Block public bucket").ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -125,35 +111,21 @@ public sealed class BlockPublicBucketCommand : AwsCmdlet
     {
         await TryItemAsync("account", async () =>
         {
-            var before = await _remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false);
+            var before = await Remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false);
             var after = BlockDecision.DecideAccount(before);
             var change = new BucketAccessChange
             {
                 AccountLevel = true, Region = Session.RequireRegion(), Method = BucketAccessMethod.BlockPublicAccess,
-                AccountId = await _remediator.AccountAsync(CancelToken).ConfigureAwait(false), Before = before, After = after, Time = DateTime.UtcNow,
+                AccountId = await Remediator.AccountAsync(CancelToken).ConfigureAwait(false), Before = before, After = after, Time = DateTime.UtcNow,
                 Changes = AccessStates.DescribeAll(before, after),
             };
             change.Changed = change.Changes.Length > 0;
-            if (change.Changed)
-            {
-                var calls = string.Join("; ", change.Changes);
-                if (!_forceApplies && !ShouldProcess(
-                        $"Blocking public access to every bucket of {change}: {calls}.",
-                        $"Every bucket of {change} loses its public access, including those public on purpose (tags are not read at this level): {calls}. Block it?",
-                        "Block public access for the account"))
-                    return;
-                await _remediator.ApplyAsync(change, _backupFolder, CancelToken).ConfigureAwait(false);
-            }
-            if (PassThru) WriteObject(change);
+            var calls = string.Join("; ", change.Changes);
+            await CommitAsync(change, _backupFolder,
+                $"Blocking public access to every bucket of {change}: {calls}.",
+                $"Every bucket of {change} loses its public access, including those public on purpose (tags are not read at this level): {calls}. Block it?",
+                "Block public access for the account").ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    private bool Approved(string target, BucketAccessChange change, BlockPlan plan)
-    {
-        var calls = string.Join("; ", change.Changes);
-        return _forceApplies || ShouldProcess(
-            $"Blocking public access to bucket '{target}' ({plan.Reasons.Count} exposure(s): {string.Join("; ", plan.Reasons)}): {calls}.",
-            $"Bucket '{target}' will change: {calls}. Anyone relying on its public access (a website, a download link) loses it. Block it?",
-            "Block public bucket");
-    }
 }

@@ -13,13 +13,11 @@ namespace AwsGuard.Commands;
 /// <summary>Puts back exactly what Block-PublicBucket changed, from its records, unless the bucket changed since.</summary>
 [Cmdlet(VerbsSecurity.Unblock, "PublicBucket", DefaultParameterSetName = ByObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BucketAccessChange))]
-public sealed class UnblockPublicBucketCommand : AwsCmdlet
+public sealed class UnblockPublicBucketCommand : BucketAccessCommand
 {
     private const string ByObject = "InputObject";
     private const string ByPath = "Path";
 
-    private BucketRemediator _remediator = null!;
-    private bool _forceApplies;
 
     /// <summary>A BucketAccessChange, the same after Export-Clixml and Import-Clixml, or a record file (Get-ChildItem).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
@@ -28,19 +26,6 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPath)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override Task BeginProcessingAsync()
-    {
-        _forceApplies = ForceApplies(Force);
-        _remediator = BucketRemediator.ForSession(Provider, Session);
-        return Task.CompletedTask;
-    }
 
     protected override async Task ProcessRecordAsync()
     {
@@ -151,15 +136,15 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
                 WriteVerbose($"{Subject(record, true)}: the record says nothing was changed, so there is nothing to put back.");
                 return;
             }
-            var account = await _remediator.AccountAsync(CancelToken).ConfigureAwait(false);
+            var account = await Remediator.AccountAsync(CancelToken).ConfigureAwait(false);
             if (record.AccountId != account)
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "RecordOfOtherAccount",
                     $"The record of {Subject(record)} is from account {record.AccountId}, but AwsGuard acts as account {account}. " +
                     $"Give -AssumeRoleArn with a role in account {record.AccountId}.", target);
 
             var current = record.AccountLevel
-                ? await _remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false)
-                : await _remediator.ReadStateAsync(record.BucketName, record.Region, record.ObjectKey, CancelToken).ConfigureAwait(false);
+                ? await Remediator.ReadAccountAsync(CancelToken).ConfigureAwait(false)
+                : await Remediator.ReadStateAsync(record.BucketName, record.Region, record.ObjectKey, CancelToken).ConfigureAwait(false);
             var differences = AccessStates.Differences(record.After, current);
             if (differences.Count > 0 && !Force)
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "ChangedSinceBlock",
@@ -178,17 +163,11 @@ public sealed class UnblockPublicBucketCommand : AwsCmdlet
                 Changes = AccessStates.DescribeAll(current, restored),
             };
             restore.Changed = restore.Changes.Length > 0;
-            if (restore.Changed)
-            {
-                var calls = string.Join("; ", restore.Changes);
-                if (!_forceApplies && !ShouldProcess(
-                        $"Restoring {Subject(record)} as it was before {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {calls}.",
-                        $"{Subject(record, true)} will be as it was before it was blocked, which may make it public again: {calls}. Restore it?",
-                        "Unblock public bucket"))
-                    return;
-                await _remediator.ApplyAsync(restore, null, CancelToken).ConfigureAwait(false);
-            }
-            if (PassThru) WriteObject(restore);
+            var calls = string.Join("; ", restore.Changes);
+            await CommitAsync(restore, null,
+                $"Restoring {Subject(record)} as it was before {record.Time:yyyy-MM-dd'T'HH:mm:ss'Z'}: {calls}.",
+                $"{Subject(record, true)} will be as it was before it was blocked, which may make it public again: {calls}. Restore it?",
+                "Unblock public bucket").ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 }
