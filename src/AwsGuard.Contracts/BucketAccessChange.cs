@@ -28,6 +28,9 @@ public sealed class BucketAccessState
     /// <summary>The bucket ACL's grants.</summary>
     public string[] Acl { get; set; } = new string[0];
 
+    /// <summary>The canonical user id of the bucket ACL's owner, as S3 returned it with the ACL; read, never written.</summary>
+    public string? AclOwner { get; set; }
+
     /// <summary>The bucket policy's text as S3 returned it; null when the bucket has none.</summary>
     public string? Policy { get; set; }
 
@@ -36,6 +39,9 @@ public sealed class BucketAccessState
 
     /// <summary>The object ACL's grants when a key was given; null otherwise.</summary>
     public string[]? ObjectAcl { get; set; }
+
+    /// <summary>The canonical user id of the object ACL's owner when a key was given; read, never written.</summary>
+    public string? ObjectAclOwner { get; set; }
 }
 
 /// <summary>One bucket (or object, or the account's Block Public Access) Block-PublicBucket acted on, with the state before and after:

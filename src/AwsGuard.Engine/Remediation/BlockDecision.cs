@@ -89,8 +89,8 @@ public static class BlockDecision
         var reasons = inEffect.Select(r => r.Detail).ToList();
         var after = new BucketAccessState
         {
-            BlockPublicAccess = before.BlockPublicAccess, Acl = before.Acl, Policy = before.Policy,
-            ObjectOwnership = before.ObjectOwnership, ObjectAcl = before.ObjectAcl,
+            BlockPublicAccess = before.BlockPublicAccess, Acl = before.Acl, AclOwner = before.AclOwner, Policy = before.Policy,
+            ObjectOwnership = before.ObjectOwnership, ObjectAcl = before.ObjectAcl, ObjectAclOwner = before.ObjectAclOwner,
         };
 
         if (facts.Method == BucketAccessMethod.BlockPublicAccess)
@@ -102,8 +102,8 @@ public static class BlockDecision
             return new BlockPlan(BlockOutcome.Change, after, reasons);
         }
 
-        if (bucketAcl) after.Acl = before.Acl.Where(g => !AccessStates.IsPublicGrant(g)).ToArray();
-        if (objectAcl) after.ObjectAcl = before.ObjectAcl?.Where(g => !AccessStates.IsPublicGrant(g)).ToArray();
+        if (bucketAcl) after.Acl = WithoutPublicGrants(before.Acl, before.AclOwner);
+        if (objectAcl && before.ObjectAcl is not null) after.ObjectAcl = WithoutPublicGrants(before.ObjectAcl, before.ObjectAclOwner);
         if (policy && before.Policy is not null)
         {
             var remaining = PolicyStatements.WithoutPublic(before.Policy);
@@ -112,5 +112,15 @@ public static class BlockDecision
             after.Policy = remaining;
         }
         return new BlockPlan(BlockOutcome.Change, after, reasons);
+    }
+
+    /// <summary>
+    /// The grants that are not public. When none would be left the owner gets FULL_CONTROL (what the canned ACL private
+    /// gives): S3's grant headers cannot write an ACL without grants.
+    /// </summary>
+    private static string[] WithoutPublicGrants(string[] grants, string? owner)
+    {
+        var kept = grants.Where(g => !AccessStates.IsPublicGrant(g)).ToArray();
+        return kept.Length == 0 && owner is not null ? new[] { AccessStates.Grant("FULL_CONTROL", null, owner, null) } : kept;
     }
 }

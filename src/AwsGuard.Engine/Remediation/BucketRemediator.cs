@@ -108,7 +108,7 @@ public sealed class BucketRemediator
             (await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancel).ConfigureAwait(false))
             .PublicAccessBlockConfiguration, "NoSuchPublicAccessBlockConfiguration").ConfigureAwait(false);
         var acl = await Call("s3:GetBucketAcl", bucket, subject, async () =>
-            (await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Grants).ConfigureAwait(false);
+            await s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).ConfigureAwait(false);
         var policy = await Call("s3:GetBucketPolicy", bucket, subject, async () =>
             (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancel).ConfigureAwait(false)).Policy,
             "NoSuchBucketPolicy").ConfigureAwait(false);
@@ -117,15 +117,17 @@ public sealed class BucketRemediator
             .OwnershipControls?.Rules?.Select(r => r.ObjectOwnership?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)),
             "OwnershipControlsNotFoundError").ConfigureAwait(false);
         var objectAcl = key is null ? null : await Call("s3:GetObjectAcl", bucket, subject, async () =>
-            (await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = key }, cancel).ConfigureAwait(false)).Grants).ConfigureAwait(false);
+            await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = key }, cancel).ConfigureAwait(false)).ConfigureAwait(false);
         return new BucketAccessState
         {
             BlockPublicAccess = block is null ? null : new BlockPublicAccessFlags(block.BlockPublicAcls ?? false, block.IgnorePublicAcls ?? false,
                 block.BlockPublicPolicy ?? false, block.RestrictPublicBuckets ?? false),
-            Acl = Grants(acl),
+            Acl = Grants(acl?.Grants),
+            AclOwner = acl?.Owner?.Id,
             Policy = string.IsNullOrEmpty(policy) ? null : policy,
             ObjectOwnership = ownership,
-            ObjectAcl = key is null ? null : Grants(objectAcl),
+            ObjectAcl = key is null ? null : Grants(objectAcl?.Grants),
+            ObjectAclOwner = objectAcl?.Owner?.Id,
         };
     }
 

@@ -79,6 +79,29 @@ public sealed class BucketRemediatorTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAclOfOnlyPublicGrantsIsLeftWithTheOwnersFullControlAndPutBackExactly()
+    {
+        var bucket = await _s3.NewBucketAsync();
+        await _s3.Client().PutBucketAclAsync(new PutBucketAclRequest { BucketName = bucket, GrantRead = "uri=\"" + AclEvaluator.AllUsers + "\"" });
+        var change = await PlanAsync(Remediator(), bucket, BucketAccessMethod.RemovePublicGrants);
+        Assert.Equal(new[] { "READ uri=" + AclEvaluator.AllUsers }, change.Before.Acl);
+        Assert.Equal(new[] { "FULL_CONTROL id=" + change.Before.AclOwner }, change.After.Acl);
+
+        await Remediator().ApplyAsync(change, _folder, CancellationToken.None);
+        var blocked = await Remediator().ReadStateAsync(bucket, change.Region, null, CancellationToken.None);
+        Assert.Empty(AccessStates.Differences(change.After, blocked));
+        Assert.Equal(ExposureStatus.NotPublic, (await _s3.Scanner().EvaluateAsync(bucket, null, CancellationToken.None)).Status);
+
+        var undo = new BucketAccessChange
+        {
+            BucketName = bucket, Region = change.Region, AccountId = change.AccountId, Method = BucketAccessMethod.Restore, Changed = true,
+            Before = blocked, After = change.Before, Time = DateTime.UtcNow,
+        };
+        await Remediator().ApplyAsync(undo, null, CancellationToken.None);
+        Assert.Empty(AccessStates.Differences(change.Before, await Remediator().ReadStateAsync(bucket, change.Region, null, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task ADeniedOnlyChangeChangesNothing()
     {
         var bucket = await PublicBucketAsync();
