@@ -111,6 +111,14 @@ Describe 'Get-CwLogEvent' {
         $calls.Count | Should -Be 1
     }
 
+    It 'writes the -IncludeTotalCount total for what it read, and nothing at all for an empty pipeline' {
+        $counted = @(Get-CwLogEvent $big -Tail 3 -IncludeTotalCount @local)
+        $counted.Count | Should -Be 4
+        $counted[3] | Should -BeOfType [uint64]
+        $counted[3] | Should -Be 3
+        @(@() | Get-CwLogEvent -IncludeTotalCount @local).Count | Should -Be 0
+    }
+
     It 'gives the newest events with -Tail, oldest of them first' {
         (Get-CwLogEvent $big -Tail 4 @local).Message | Should -Be @('e24996', 'e24997', 'e24998', 'e24999')
         (Get-CwLogEvent $big stream-0 -Tail 2 @local).Message | Should -Be @('e24996', 'e24999')

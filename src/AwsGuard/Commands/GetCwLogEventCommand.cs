@@ -15,6 +15,7 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     private LogReader _reader = null!;
     private ulong _skipped;
     private ulong _written;
+    private bool _anyGroup;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("LogGroup")]
@@ -65,6 +66,7 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
 
     protected override Task ProcessRecordAsync()
     {
+        _anyGroup = true;
         if (Enough()) return Task.CompletedTask;
         if (Follow) WriteVerbose($"Following {LogGroupName}: polling every {PollInterval.TotalSeconds:0.###} s for events that arrive from now on.");
         return TryItemAsync(LogGroupName, () => _reader.ReadAsync(Query(LogGroupName), Write, CancelToken));
@@ -72,7 +74,8 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
 
     protected override Task EndProcessingAsync()
     {
-        if (PagingParameters.IncludeTotalCount)
+        // An empty pipeline read nothing, so it has no total to report either.
+        if (PagingParameters.IncludeTotalCount && _anyGroup)
             WriteObject(Enough() ? PagingParameters.NewTotalCount(0, 0.0) : PagingParameters.NewTotalCount(_skipped + _written, 1.0));
         return Task.CompletedTask;
     }
