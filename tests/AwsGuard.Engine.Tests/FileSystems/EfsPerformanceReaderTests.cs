@@ -147,3 +147,61 @@ print(json.dumps(ids))
         Assert.Equal(49, results.Single(r => r.Name == "many49").PercentIOLimitMax);
     }
 }
+
+/// <summary>
+/// What moto cannot show: GetMetricData's NextToken (moto answers everything in one page) and more queries than one call
+/// takes. A CloudWatch of AwsGuard's own interface answers each query's hours over two pages.
+/// </summary>
+public sealed class EfsPerformanceBatchingTests
+{
+    [Fact]
+    public async Task Queries_beyond_500_take_another_call_and_pages_join_by_query_id()
+    {
+        var cloudWatch = new PagingCloudWatch();
+        var fileSystems = Enumerable.Range(0, 100).Select(i => new EfsFileSystem
+        {
+            FileSystemId = $"fs-{i:x8}", OwnerId = "123456789012", PerformanceMode = "generalPurpose", ThroughputMode = "bursting",
+        }).ToList();
+        var reader = new EfsPerformanceReader(new NoEfs(), cloudWatch, "eu-west-1", () => new DateTime(2026, 11, 30, 0, 30, 0, DateTimeKind.Utc));
+
+        var results = await reader.AssessAsync(fileSystems, 1, CancellationToken.None);
+
+        // 100 file systems x 6 queries = 600: calls of 500 and 100, each answered in two pages.
+        Assert.Equal(new[] { 500, 500, 100, 100 }, cloudWatch.QueriesPerCall);
+        Assert.Equal(new DateTime(2026, 11, 30, 1, 0, 0, DateTimeKind.Utc), cloudWatch.End);
+        Assert.Equal(new DateTime(2026, 11, 29, 1, 0, 0, DateTimeKind.Utc), cloudWatch.Start);
+        // PercentIOLimit is 10 on the first page's hour and 90 on the second's: both pages count.
+        Assert.All(results, r => Assert.Equal(90, r.PercentIOLimitMax));
+        Assert.All(results, r => Assert.Equal(EfsRecommendation.Keep, r.Recommendation));
+    }
+
+    private sealed class PagingCloudWatch : ICloudWatchClient
+    {
+        public List<int> QueriesPerCall { get; } = new();
+        public DateTime Start { get; private set; }
+        public DateTime End { get; private set; }
+
+        public Task<MetricDataPage> GetMetricDataAsync(MetricDataRequest request, CancellationToken cancel)
+        {
+            QueriesPerCall.Add(request.Queries.Count);
+            (Start, End) = (request.StartTime, request.EndTime);
+            var second = request.NextToken == "page-2";
+            var hour = request.StartTime.AddHours(second ? 2 : 1);
+            return Task.FromResult(new MetricDataPage
+            {
+                NextToken = second ? null : "page-2",
+                Results = request.Queries.Select(q => new MetricDataResult
+                {
+                    Id = q.Id, Timestamps = { hour },
+                    Values = { q.MetricName switch { "PercentIOLimit" => second ? 90 : 10, "BurstCreditBalance" => 2e12, _ => 50 } },
+                }).ToList(),
+            });
+        }
+    }
+
+    private sealed class NoEfs : IEfsClient
+    {
+        public Task<EfsFileSystemPage> DescribeFileSystemsAsync(string? fileSystemId, string? marker, CancellationToken cancel) =>
+            throw new InvalidOperationException("Not called: the file systems are given.");
+    }
+}
