@@ -45,6 +45,7 @@ $PSDefaultParameterValues['*-PublicBucket:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Get-EfsPerformance:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -103,6 +104,34 @@ Revoke-RoleSession DemoAuditor -Force -PassThru | Format-Table | Out-Host
 Show-Step 'The same role by its assumed-role session ARN, with an earlier time: the later time already set is kept'
 Revoke-RoleSession -RoleArn 'arn:aws:sts::123456789012:assumed-role/DemoAuditor/leaked' -Before (Get-Date).AddHours(-1) -Force -PassThru |
     Format-Table | Out-Host
+
+Show-Step 'Seeding three EFS file systems with a day of hourly metrics (Max I/O; Bursting with draining credits; Provisioned and idle)'
+function New-DemoFileSystem([string] $Name) {
+    $id = & aws --endpoint-url $EndpointUrl efs create-file-system --creation-token "demo-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 6))" `
+        --tags "Key=Name,Value=demo-$Name" --query FileSystemId --output text @args
+    if ($LASTEXITCODE -ne 0) { throw "create-file-system $Name failed: $id" }
+    $id
+}
+$efsIds = @((New-DemoFileSystem 'maxio' --performance-mode maxIO), (New-DemoFileSystem 'home'),
+    (New-DemoFileSystem 'builds' --throughput-mode provisioned --provisioned-throughput-in-mibps 256))
+$metrics = New-TemporaryFile
+ConvertTo-Json -Depth 5 @(foreach ($hour in 1..24) {
+        $at = [DateTime]::UtcNow.AddHours(-$hour).ToString('yyyy-MM-ddTHH:mm:ssZ')
+        $point = { param($Id, $Name, $Value) @{ MetricName = $Name; Dimensions = @(@{ Name = 'FileSystemId'; Value = $Id }); Timestamp = $at; Value = $Value } }
+        & $point $efsIds[0] 'ClientConnections' 400
+        & $point $efsIds[1] 'BurstCreditBalance' (300GB + $hour * 20GB)   # 480 GiB a day gone, 320 GiB left
+        & $point $efsIds[1] 'PercentIOLimit' 35
+        & $point $efsIds[1] 'ClientConnections' 120
+        & $point $efsIds[2] 'PercentIOLimit' 8
+        & $point $efsIds[2] 'PercentageOfPermittedThroughputUtilization' ($(if ($hour -eq 6) { 22 } else { 3 }))
+    }) | Set-Content $metrics
+$env:AWS_DISABLE_REQUEST_COMPRESSION = 'true' # the CLI gzips bodies over 10 KB, which moto's CloudWatch cannot read
+Invoke-Aws cloudwatch put-metric-data --namespace AWS/EFS --metric-data "file://$metrics"
+Remove-Item $metrics
+
+Show-Step 'Get-EfsPerformance: each file system judged from its own metrics (many clients alone are no reason for Max I/O)'
+Get-EfsPerformance -Days 2 | Where-Object FileSystemId -In $efsIds | Format-Table | Out-Host
+Get-EfsPerformance $efsIds -Days 2 | Format-List FileSystemId, Name, Recommendation, Reasons | Out-Host
 
 Show-Step "Seeding the Storage Gateway double at $env:AWSGUARD_SGW_URL (moto has no Storage Gateway)"
 $seed = @{ gateways = @(@{ region = 'us-east-1'; name = 'demo-volumes'; type = 'STORED'; volumes = @(

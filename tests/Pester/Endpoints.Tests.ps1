@@ -34,6 +34,7 @@ BeforeAll {
     $public = New-UniqueName 'endpoints-public-'
     $null = & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $public 2>&1
     $null = & aws --endpoint-url $local.EndpointUrl s3api put-bucket-acl --bucket $public --grant-read 'uri=http://acs.amazonaws.com/groups/global/AllUsers' 2>&1
+    $fileSystem = & aws --endpoint-url $local.EndpointUrl efs create-file-system --creation-token (New-UniqueName 'endpoints-') --query FileSystemId --output text 2>&1
     $records = (New-Item (Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'endpoints-records-')) -ItemType Directory).FullName
 
     # One ordinary use of each cmdlet; a cmdlet added to the module needs its line here (the first test says so).
@@ -45,6 +46,7 @@ BeforeAll {
         'Revoke-RoleSession'   = { Revoke-RoleSession $role -Force }
         'Set-GatewayChap'      = { Set-GatewayChap -TargetArn $target -InitiatorName 'iqn.1991-05.com.microsoft:e' -InitiatorSecret (ConvertTo-SecureString 'endpoints-123' -AsPlainText -Force) -Force }
         'Get-GatewayChap'      = { Get-GatewayChap -TargetArn $target }
+        'Get-EfsPerformance'   = { Get-EfsPerformance $fileSystem }
         'Block-PublicBucket'   = { Block-PublicBucket $bucket -Force -BackupPath $records }
         # A record to undo needs a block first: both go through the endpoints of the environment.
         'Unblock-PublicBucket' = { Block-PublicBucket $public -Force -PassThru -BackupPath $records | Unblock-PublicBucket -Force }

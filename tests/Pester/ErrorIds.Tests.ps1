@@ -11,7 +11,8 @@ BeforeDiscovery {
 BeforeAll {
     $root = Join-Path $PSScriptRoot '../..'
     $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs',
-        'src/AwsGuard.Engine/Errors/AwsErrors.cs', 'src/AwsGuard.Engine/Wire/Json11Protocol.cs'
+        'src/AwsGuard.Engine/Errors/AwsErrors.cs', 'src/AwsGuard.Engine/Wire/Json11Protocol.cs',
+        'src/AwsGuard.Engine/Wire/RestJsonProtocol.cs'
     $areas = @{
         'Copy-S3Quiet'         = 'src/AwsGuard.Engine/Transfer', 'src/AwsGuard/Commands/CopyS3QuietCommand.cs', 'src/AwsGuard.Contracts/SseCustomerKey.cs'
         'Get-PublicBucket'     = 'src/AwsGuard.Engine/PublicAccess', 'src/AwsGuard.Engine/Policies', 'src/AwsGuard.Engine/Wire/S3ControlClient.cs'
@@ -22,6 +23,7 @@ BeforeAll {
         'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
+        'Get-EfsPerformance'   = 'src/AwsGuard.Engine/FileSystems', 'src/AwsGuard/Commands/GetEfsPerformanceCommand.cs'
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

@@ -55,6 +55,8 @@ public static class ServiceEndpoints
         ["iam"] = "IAM",
         ["logs"] = "CloudWatch Logs",
         ["storagegateway"] = "Storage Gateway",
+        ["efs"] = "EFS",
+        ["cloudwatch"] = "CloudWatch",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

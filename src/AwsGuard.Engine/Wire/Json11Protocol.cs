@@ -76,15 +76,7 @@ internal static class Json11Protocol
         {
             // not JSON (a proxy's or load balancer's page): the status alone speaks
         }
-        code ??= response.Header("x-amzn-ErrorType");
-        // "__type" may be "aws.protocoltests#FooError" or carry ":http://..." after the name
-        if (code is not null)
-        {
-            var hash = code.LastIndexOf('#');
-            if (hash >= 0) code = code.Substring(hash + 1);
-            var colon = code.IndexOf(':');
-            if (colon >= 0) code = code.Substring(0, colon);
-        }
+        code = JsonShape.ErrorName(code ?? response.Header("x-amzn-ErrorType"));
         if (!string.IsNullOrEmpty(detail))
         {
             // The precise code becomes the error id (TargetNotFound maps to ObjectNotFound); the message keeps both.
@@ -151,6 +143,17 @@ internal static class JsonShape
         w.WriteStartArray(name);
         foreach (var value in values) w.WriteStringValue(value);
         w.WriteEndArray();
+    }
+
+    /// <summary>An error's shape name: "aws.protocoltests#FooError" or "FooError:http://..." -> "FooError"; null for nothing.</summary>
+    public static string? ErrorName(string? code)
+    {
+        if (string.IsNullOrEmpty(code)) return null;
+        var hash = code!.LastIndexOf('#');
+        if (hash >= 0) code = code.Substring(hash + 1);
+        var colon = code.IndexOf(':');
+        if (colon >= 0) code = code.Substring(0, colon);
+        return code.Length == 0 ? null : code;
     }
 
     public static string Required(string? value, string name, string operation) =>

@@ -15,4 +15,8 @@ public static class WireClients
     public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
 
     public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
+
+    public static IEfsClient Efs(AWSCredentials credentials, string region, Uri? endpoint) => new EfsClient(credentials, region, endpoint);
+
+    public static ICloudWatchClient CloudWatch(AWSCredentials credentials, string region, Uri? endpoint) => new CloudWatchClient(credentials, region, endpoint);
 }

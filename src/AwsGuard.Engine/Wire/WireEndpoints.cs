@@ -26,6 +26,10 @@ public static class WireEndpoints
 {
     public static WireEndpoint Logs(string region, Uri? endpointOverride) => Regional("logs", region, endpointOverride);
 
+    public static WireEndpoint Efs(string region, Uri? endpointOverride) => Regional("elasticfilesystem", region, endpointOverride);
+
+    public static WireEndpoint CloudWatch(string region, Uri? endpointOverride) => Regional("monitoring", region, endpointOverride);
+
     public static WireEndpoint StorageGateway(string region, Uri? endpointOverride) => Regional("storagegateway", region, endpointOverride);
 
     /// <summary>

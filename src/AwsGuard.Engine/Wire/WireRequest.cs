@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AwsGuard.Engine.Wire;
 
@@ -24,7 +25,18 @@ internal sealed class WireRequest(string service, string operation, string signi
     /// <summary>Headers to send and sign (Host, X-Amz-Date and Authorization are added by the signer).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Query string parameters (REST protocols), unencoded; the signer and transport encode them alike.</summary>
+    public List<KeyValuePair<string, string>> Query { get; } = new();
+
     public byte[] Body { get; set; } = Array.Empty<byte>();
+
+    /// <summary>
+    /// The query string as SigV4 canonicalizes it and as it is sent: RFC 3986 encoded, sorted by name then value; "" when none.
+    /// </summary>
+    public string CanonicalQuery => string.Join("&", Query
+        .Select(p => (Name: Uri.EscapeDataString(p.Key), Value: Uri.EscapeDataString(p.Value)))
+        .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
+        .Select(p => p.Name + "=" + p.Value));
 }
 
 /// <summary>A whole HTTP answer: status, headers and body, read completely before the protocol looks at it.</summary>

@@ -219,4 +219,89 @@ except urllib.error.HTTPError as e:
         Assert.NotNull(block); // moto refuses any account but 123456789012 with AccessDenied
         Assert.True(block!.RestrictPublicBuckets);
     }
+
+    [Fact]
+    public async Task Efs_file_systems_page_by_marker_read_by_id_and_missing_is_typed()
+    {
+        const string region = "eu-north-1"; // this test's own region: the listing holds only what it made
+        var token = LocalAws.UniqueName("wire-efs");
+        var created = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var args = new List<string> { "efs", "create-file-system", "--region", region, "--creation-token", $"{token}-{i}",
+                "--performance-mode", i == 0 ? "maxIO" : "generalPurpose", "--tags", $"Key=Name,Value=n{i}", "--query", "FileSystemId", "--output", "text" };
+            if (i == 1) args.AddRange(new[] { "--throughput-mode", "provisioned", "--provisioned-throughput-in-mibps", "64" });
+            var json = await Tools.Aws(_aws.Endpoint, args.ToArray());
+            created.Add(json.Trim().Split('\n')[0]);
+        }
+        Assert.All(created, id => Assert.StartsWith("fs-", id));
+        IEfsClient efs = new EfsClient(Tools.Keys, region, _aws.Endpoint);
+
+        var listed = new List<EfsFileSystem>();
+        string? marker = null;
+        var pages = 0;
+        do
+        {
+            var page = await efs.DescribeFileSystemsAsync(null, marker, CancellationToken.None);
+            listed.AddRange(page.FileSystems);
+            marker = page.NextMarker;
+            pages++;
+        } while (marker is not null && pages < 100);
+        Assert.True(pages >= 2, "moto answers 10 a page: 12 file systems need 2 pages");
+        Assert.Equal(created.OrderBy(id => id), listed.Select(f => f.FileSystemId!).Where(created.Contains).OrderBy(id => id));
+
+        var maxIo = Assert.Single((await efs.DescribeFileSystemsAsync(created[0], null, CancellationToken.None)).FileSystems);
+        Assert.Equal("maxIO", maxIo.PerformanceMode);
+        Assert.Equal("bursting", maxIo.ThroughputMode);
+        Assert.Equal("n0", maxIo.Name);
+        Assert.Equal("123456789012", maxIo.OwnerId);
+        Assert.Equal(DateTimeKind.Utc, maxIo.CreationTime!.Value.Kind);
+        var provisioned = Assert.Single((await efs.DescribeFileSystemsAsync(created[1], null, CancellationToken.None)).FileSystems);
+        Assert.Equal("provisioned", provisioned.ThroughputMode);
+        Assert.Equal(64, provisioned.ProvisionedThroughputInMibps);
+
+        var missing = await Assert.ThrowsAsync<WireServiceException>(() => efs.DescribeFileSystemsAsync("fs-00000000000000000", null, CancellationToken.None));
+        Assert.Equal("FileSystemNotFound", missing.ErrorCode);
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal(ErrorKind.ObjectNotFound, AwsErrors.Explain(missing).Kind);
+        // The AWS CLI names the same error from the same answer.
+        Assert.Contains("FileSystemNotFound", await Tools.Aws(_aws.Endpoint, "efs", "describe-file-systems", "--region", region, "--file-system-id", "fs-00000000000000000"));
+    }
+
+    [Fact]
+    public async Task CloudWatch_metric_data_seeded_by_the_cli_reads_back_per_hour()
+    {
+        var id = "fs-" + Guid.NewGuid().ToString("N").Substring(0, 17);
+        var hour = DateTime.UtcNow.AddHours(-3);
+        hour = new DateTime(hour.Year, hour.Month, hour.Day, hour.Hour, 0, 0, DateTimeKind.Utc);
+        string Point(DateTime at, double value) =>
+            $"{{\"MetricName\":\"PercentIOLimit\",\"Dimensions\":[{{\"Name\":\"FileSystemId\",\"Value\":\"{id}\"}}],\"Timestamp\":\"{at:yyyy-MM-ddTHH:mm:ssZ}\",\"Value\":{value}}}";
+        var data = "[" + string.Join(",", Point(hour.AddMinutes(5), 40), Point(hour.AddMinutes(35), 90), Point(hour.AddHours(1).AddMinutes(5), 12.5)) + "]";
+        var put = await Tools.Aws(_aws.Endpoint, "cloudwatch", "put-metric-data", "--namespace", "AWS/EFS", "--metric-data", data);
+        Assert.DoesNotContain("error", put, StringComparison.OrdinalIgnoreCase);
+
+        ICloudWatchClient cloudWatch = new CloudWatchClient(Tools.Keys, LocalAws.Region, _aws.Endpoint);
+        MetricQuery Query(string queryId, string stat) => new()
+        {
+            Id = queryId, Namespace = "AWS/EFS", MetricName = "PercentIOLimit", PeriodSeconds = 3600, Stat = stat,
+            Dimensions = { new KeyValuePair<string, string>("FileSystemId", id) },
+        };
+        var page = await cloudWatch.GetMetricDataAsync(new MetricDataRequest
+        {
+            StartTime = hour.AddHours(-1), EndTime = hour.AddHours(3), Queries = { Query("peak", "Maximum"), Query("mean", "Average") },
+        }, CancellationToken.None);
+        var peak = Assert.Single(page.Results, r => r.Id == "peak");
+        Assert.Equal(new[] { hour, hour.AddHours(1) }, peak.Timestamps);
+        Assert.Equal(new[] { 90d, 12.5 }, peak.Values);
+        Assert.Equal(new[] { 65d, 12.5 }, Assert.Single(page.Results, r => r.Id == "mean").Values);
+        Assert.Equal("Complete", peak.StatusCode);
+        Assert.Null(page.NextToken);
+
+        var invalid = await Assert.ThrowsAsync<WireServiceException>(() => cloudWatch.GetMetricDataAsync(new MetricDataRequest
+        {
+            StartTime = hour, EndTime = hour, Queries = { Query("same", "Maximum") },
+        }, CancellationToken.None));
+        Assert.Equal("ValidationError", invalid.ErrorCode);
+        Assert.Equal(ErrorKind.InvalidArgument, AwsErrors.Explain(invalid).Kind);
+    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading.Tasks;
@@ -65,6 +66,66 @@ public sealed class WireSigningTests
         AssertSameSignature(recorded, ours);
     }
 
+    [Fact]
+    public async Task RestJson_Efs_signature_with_query_matches_the_aws_cli()
+    {
+        var recorded = await Record("application/json", "{\"FileSystems\":[]}",
+            "efs", "describe-file-systems", "--file-system-id", "fs-0123456789abcdef0", "--marker", "a b/c+d=");
+        Assert.Equal("GET", recorded.Method);
+        Assert.Equal("/2015-02-01/file-systems", recorded.Path);
+        var endpoint = WireEndpoints.Efs("us-east-1", recorded.Endpoint);
+        var ours = RestJsonProtocol.CreateRequest("EFS", "elasticfilesystem", endpoint, "DescribeFileSystems", "GET", "/2015-02-01/file-systems",
+            query: new Dictionary<string, string?> { ["Marker"] = "a b/c+d=", ["FileSystemId"] = "fs-0123456789abcdef0", ["CreationToken"] = null });
+        // The same members arrive, whatever order each client writes them in.
+        Assert.Equal(Sorted(recorded.Query), ours.CanonicalQuery);
+        AssertSameSignature(recorded, ours);
+    }
+
+    /// <summary>
+    /// The AWS CLI speaks CloudWatch's JSON protocol now (botocore lists smithy-rpc-v2-cbor, json, query), so the Query form is
+    /// compared with botocore's own Query serializer; the Query signature is the one the IAM test above checks.
+    /// </summary>
+    [Fact]
+    public async Task Query_CloudWatch_GetMetricData_form_matches_botocores_query_serializer()
+    {
+        var botocore = await Tools.Python(new Uri("http://127.0.0.1/"), @"
+import botocore.session, botocore.serialize, datetime, urllib.parse
+op = botocore.session.get_session().get_service_model('cloudwatch').operation_model('GetMetricData')
+utc = datetime.timezone.utc
+body = botocore.serialize.create_serializer('query').serialize_to_request({'MetricDataQueries': [
+    {'Id': 'f0_io', 'MetricStat': {'Metric': {'Namespace': 'AWS/EFS', 'MetricName': 'PercentIOLimit',
+        'Dimensions': [{'Name': 'FileSystemId', 'Value': 'fs-0123456789abcdef0'}, {'Name': 'b c', 'Value': 'd/e+f'}]}, 'Period': 3600, 'Stat': 'Maximum'}},
+    {'Id': 'f0_cr', 'MetricStat': {'Metric': {'Namespace': 'AWS/EFS', 'MetricName': 'BurstCreditBalance'}, 'Period': 60, 'Stat': 'Minimum'}}],
+    'StartTime': datetime.datetime(2026, 11, 1, tzinfo=utc), 'EndTime': datetime.datetime(2026, 11, 15, 6, tzinfo=utc),
+    'NextToken': 'tok/en=', 'ScanBy': 'TimestampAscending'}, op)['body']
+print(urllib.parse.urlencode(body, quote_via=urllib.parse.quote, safe='-_.~'), end='')
+");
+        var request = new MetricDataRequest
+        {
+            StartTime = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc),
+            EndTime = new DateTime(2026, 11, 15, 6, 0, 0, DateTimeKind.Utc),
+            NextToken = "tok/en=",
+            Queries =
+            {
+                new MetricQuery
+                {
+                    Id = "f0_io", Namespace = "AWS/EFS", MetricName = "PercentIOLimit", PeriodSeconds = 3600, Stat = "Maximum",
+                    Dimensions = { new KeyValuePair<string, string>("FileSystemId", "fs-0123456789abcdef0"), new KeyValuePair<string, string>("b c", "d/e+f") },
+                },
+                new MetricQuery { Id = "f0_cr", Namespace = "AWS/EFS", MetricName = "BurstCreditBalance", PeriodSeconds = 60, Stat = "Minimum" },
+            },
+        };
+        var body = QueryProtocol.Form("GetMetricData", "2010-08-01", CloudWatchClient.Parameters(request));
+        Assert.Equal(botocore, Encoding.UTF8.GetString(body));
+    }
+
+    /// <summary>A raw query string ("?b=2&amp;a=1") as SigV4 canonicalizes it: decoded, re-encoded RFC 3986, sorted.</summary>
+    private static string Sorted(string raw) => string.Join("&", raw.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+        .Select(pair => pair.Split('=', 2))
+        .Select(p => (Name: Uri.EscapeDataString(Uri.UnescapeDataString(p[0])), Value: Uri.EscapeDataString(Uri.UnescapeDataString(p.Length > 1 ? p[1] : ""))))
+        .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
+        .Select(p => p.Name + "=" + p.Value));
+
     private static void AssertSameSignature(Recorded recorded, WireRequest ours)
     {
         var signedAt = DateTime.ParseExact(recorded.Headers["X-Amz-Date"], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
@@ -74,7 +135,7 @@ public sealed class WireSigningTests
         Assert.Equal(recorded.Headers["X-Amz-Date"], headers["X-Amz-Date"]);
     }
 
-    private sealed record Recorded(Uri Endpoint, string Method, string Path, Dictionary<string, string> Headers, byte[] Body);
+    private sealed record Recorded(Uri Endpoint, string Method, string Path, string Query, Dictionary<string, string> Headers, byte[] Body);
 
     /// <summary>Runs one AWS CLI command against a listener that records its first request and answers with <paramref name="answer"/>.</summary>
     private static async Task<Recorded> Record(string contentType, string answer, params string[] command)
@@ -102,6 +163,6 @@ public sealed class WireSigningTests
         context.Response.Close();
         await cli;
         Assert.StartsWith("AWS4-HMAC-SHA256 ", headers["Authorization"]);
-        return new Recorded(endpoint, context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray());
+        return new Recorded(endpoint, context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Url.Query, headers, body.ToArray());
     }
 }
