@@ -90,13 +90,13 @@ public sealed class ThirdPartyRolePlan
     {
         var reference = RoleReference.Parse(roleName);
         if (reference.Account is not null)
-            throw Invalid("InvalidRoleReference", $"'{roleName}' is an ARN; -RoleName takes the new role's name.", roleName);
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidRoleReference", $"'{roleName}' is an ARN; -RoleName takes the new role's name.", roleName);
 
         string principal;
         if (thirdPartyPrincipalArn is not null)
         {
             if (!PrincipalArn.IsMatch(thirdPartyPrincipalArn.Trim()))
-                throw Invalid("InvalidPrincipalArn",
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidPrincipalArn",
                     $"'{thirdPartyPrincipalArn}' is not an IAM principal ARN: expected arn:aws:iam::123456789012:root, :role/Name or :user/Name.", thirdPartyPrincipalArn);
             principal = thirdPartyPrincipalArn.Trim();
         }
@@ -104,43 +104,43 @@ public sealed class ThirdPartyRolePlan
         {
             var account = (thirdPartyAccountId ?? "").Trim();
             if (!AccountId.IsMatch(account))
-                throw Invalid("InvalidAccountId", $"'{thirdPartyAccountId}' is not an AWS account id: expected 12 digits.", thirdPartyAccountId);
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidAccountId", $"'{thirdPartyAccountId}' is not an AWS account id: expected 12 digits.", thirdPartyAccountId);
             principal = $"arn:aws:iam::{account}:root";
         }
 
         if (!ExternalIdPattern.IsMatch(externalId ?? ""))
-            throw Invalid("InvalidExternalId",
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidExternalId",
                 $"The external id '{externalId}' breaks IAM's rules: 2 to 1,224 characters of letters, digits and _+=,.@:/-. Use the one the third party gave you.", externalId);
 
-        if (actions.Count == 0) throw Invalid("InvalidAction", "Give at least one action (service:Action).", null);
+        if (actions.Count == 0) throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidAction", "Give at least one action (service:Action).", null);
         foreach (var action in actions)
         {
             var match = ActionPattern.Match(action ?? "");
             if (action?.Trim() == "*" || (match.Success && match.Groups["name"].Value == "*"))
             {
                 if (!allowWildcardAction)
-                    throw Invalid("WildcardAction", $"'{action}' allows every action{(match.Success ? $" of {match.Groups["service"].Value}" : "")}. " +
+                    throw new AwsGuardException(ErrorKind.InvalidArgument, "WildcardAction", $"'{action}' allows every action{(match.Success ? $" of {match.Groups["service"].Value}" : "")}. " +
                         "Name the actions the third party needs, or add -AllowWildcardAction.", action);
             }
             else if (!match.Success)
             {
-                throw Invalid("InvalidAction", $"'{action}' is not an action name: expected service:Action, such as ec2:DescribeInstances.", action);
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidAction", $"'{action}' is not an action name: expected service:Action, such as ec2:DescribeInstances.", action);
             }
         }
 
         var scope = resources is { Count: > 0 } ? resources.Select(r => r.Trim()).ToList() : new List<string> { "*" };
         foreach (var resource in scope.Where(r => r != "*" && !r.StartsWith("arn:", StringComparison.Ordinal)))
-            throw Invalid("InvalidResource", $"'{resource}' is not a resource: expected * or an ARN (arn:aws:ec2:us-east-1:123456789012:instance/i-0abc...).", resource);
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidResource", $"'{resource}' is not a resource: expected * or an ARN (arn:aws:ec2:us-east-1:123456789012:instance/i-0abc...).", resource);
 
         var duration = maxSessionDuration ?? MinSessionDuration;
         if (duration < MinSessionDuration || duration > MaxSessionDuration || duration.Ticks % TimeSpan.TicksPerSecond != 0)
-            throw Invalid("InvalidMaxSessionDuration", $"The maximum session duration must be whole seconds from 1 to 12 hours; {duration} is not.", duration);
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidMaxSessionDuration", $"The maximum session duration must be whole seconds from 1 to 12 hours; {duration} is not.", duration);
         if (permissionsBoundary is not null && !BoundaryArn.IsMatch(permissionsBoundary))
-            throw Invalid("InvalidPermissionsBoundary", $"'{permissionsBoundary}' is not a managed policy ARN (arn:aws:iam::123456789012:policy/Name).", permissionsBoundary);
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidPermissionsBoundary", $"'{permissionsBoundary}' is not a managed policy ARN (arn:aws:iam::123456789012:policy/Name).", permissionsBoundary);
         if (description is { Length: > 1000 })
-            throw Invalid("InvalidDescription", "The description is longer than 1,000 characters.", description);
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidDescription", "The description is longer than 1,000 characters.", description);
         var tagSet = tags ?? new Dictionary<string, string>();
-        if (tagSet.Count > 50) throw Invalid("InvalidTag", "IAM allows at most 50 tags on a role.", null);
+        if (tagSet.Count > 50) throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidTag", "IAM allows at most 50 tags on a role.", null);
 
         var writes = actions.Where(a => !IsRead(a)).ToList();
         var warnings = new List<string>();
@@ -188,6 +188,4 @@ public sealed class ThirdPartyRolePlan
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    private static AwsGuardException Invalid(string id, string message, object? target) => new(ErrorKind.InvalidArgument, id, message, target);
 }

@@ -70,6 +70,10 @@ public static class TrustDecision
     private static readonly Regex AccountArn = new(@"^arn:[a-z-]+:(?:iam|sts)::(?<account>\d{12}):(?<rest>.+)$", RegexOptions.CultureInvariant);
     private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
 
+    /// <summary>Trust that reaches outside the account and its organization: External, Everyone, and identity providers (-ExternalOnly).</summary>
+    public static bool IsOutside(TrustRelationship relationship) =>
+        relationship is TrustRelationship.External or TrustRelationship.Everyone or TrustRelationship.OidcProvider or TrustRelationship.SamlProvider;
+
     /// <summary>The role's trusts, in the policy's order. A trust policy that is not a policy is a MalformedPolicy error.</summary>
     public static IReadOnlyList<RoleTrust> Decide(RoleTrustFacts facts)
     {
