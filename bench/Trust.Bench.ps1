@@ -32,10 +32,10 @@ $guard, $peer = $rows[0], $rows[1]
 "## 5. Role trust of $Roles roles"
 ''
 'A fifth each trusting an outside account without and with an external id, GitHub Actions (repository-wide sub), EC2 and the account itself; one inline policy each, every tenth also a shared admin-like managed policy (bench/seed_roles.py).'
-'The boto3 script (bench/trust_boto3.py) reads everything with GetAccountAuthorizationDetails and makes the same checks for these trusts; it has no organization lookup, no RoleLastUsed use and none of the near-miss rules.'
+'The boto3 script (bench/trust_boto3.py) reads the same with GetAccountAuthorizationDetails and makes the same checks for these trusts; it has no organization lookup, no staleness rule and none of the near-miss rules (IfExists on MFA, wildcards in pins, policy variables).'
 ''
 ConvertTo-MarkdownTable $rows
 ''
 "- AWS calls: AwsGuard $($log.Count), $([math]::Round($log.Count / $Roles, 2)) a role ($($byOperation -join ', ')); boto3 $botoCalls, $([math]::Round($botoCalls / $Roles, 3)) a role."
-"- AwsGuard reads each role with GetRole because ListRoles does not return RoleLastUsed on AWS, and lists its inline and attached policies; GetAccountAuthorizationDetails returns all of it in pages of up to 1,000 entries (roles and policies), which is why its calls per role are far fewer."
+"- Both read every role with GetAccountAuthorizationDetails (pages of up to 1,000 entries, roles and customer-managed policies); AwsGuard also lists the organization's accounts once. A role named on the command line costs AwsGuard GetRole, ListRolePolicies, ListAttachedRolePolicies and GetRolePolicy per inline policy instead (ListRoles does not return RoleLastUsed on AWS)."
 "- Client CPU, AwsGuard over boto3: cold $([math]::Round($guard.CpuS / $peer.CpuS, 2)), warm $([math]::Round($guard.WarmCpuS / $peer.WarmCpuS, 2))."

@@ -13,16 +13,19 @@ using AwsGuard.Engine.Wire;
 namespace AwsGuard.Engine.Roles;
 
 /// <summary>
-/// Reads what <see cref="TrustDecision"/> judges a role by. Calls per role: GetRole (the trust policy and RoleLastUsed, which
-/// ListRoles leaves out on AWS), ListRolePolicies, ListAttachedRolePolicies (one page each for up to 1,000 names), GetRolePolicy
-/// per inline policy; per managed policy once per reader, however many roles attach it: GetPolicy and GetPolicyVersion. Once per
-/// reader: ListAccounts (every page) for the organization's accounts; when the caller may not list them (not the management
-/// account or a delegated administrator) one warning says so and every other account is External. Listing every role adds one
-/// ListRoles per 1,000 roles. Safe to share across concurrent reads.
+/// Reads what <see cref="TrustDecision"/> judges a role by. Every role of the account: GetAccountAuthorizationDetails (roles with
+/// their trust policy, RoleLastUsed, inline policies' documents and attached policies, and the customer-managed policies'
+/// documents) in pages of up to 1,000 entries. A role by name: GetRole (the trust policy and RoleLastUsed, which ListRoles leaves
+/// out on AWS), ListRolePolicies, ListAttachedRolePolicies (one page each for up to 1,000 names), GetRolePolicy per inline policy.
+/// Either way, per managed policy not read yet (AWS-managed ones, or any for a role by name), once per reader however many roles
+/// attach it: GetPolicy and GetPolicyVersion. Once per reader: ListAccounts (every page) for the organization's accounts; when the
+/// caller may not list them (not the management account or a delegated administrator) one warning says so and every other account
+/// is External. Safe to share across concurrent reads.
 /// </summary>
 public sealed class RoleTrustReader
 {
     private const int PageSize = 1000;
+    private static readonly string[] EveryRoleFilter = { "Role", "LocalManagedPolicy" };
     private readonly IIamClient _iam;
     private readonly IOrganizationsClient _organizations;
     private readonly Func<DateTime> _clock;
@@ -42,17 +45,30 @@ public sealed class RoleTrustReader
         new(provider.GetClient("iam", session, session.RegionOrDefault, WireClients.Iam),
             provider.GetClient("organizations", session, session.RegionOrDefault, WireClients.Organizations));
 
-    /// <summary>Every role's name, page by page, handed to <paramref name="onRole"/> as it arrives.</summary>
-    public async Task ListRoleNamesAsync(Func<string, Task> onRole, CancellationToken cancel)
+    /// <summary>
+    /// Every role of the account, with what judges it, from GetAccountAuthorizationDetails (roles and customer-managed
+    /// policies, every page: a role's policy may come on a later page, so all are read before any is judged).
+    /// </summary>
+    public async Task<IReadOnlyList<RoleTrustFacts>> ReadEveryRoleAsync(CancellationToken cancel)
     {
+        var roles = new List<RoleDetail>();
         string? marker = null;
         do
         {
-            var page = await _iam.ListRolesAsync(null, marker, PageSize, cancel).ConfigureAwait(false);
-            foreach (var role in page.Items)
-                if (role.RoleName is { } name) await onRole(name).ConfigureAwait(false);
+            var page = await _iam.GetAccountAuthorizationDetailsAsync(EveryRoleFilter, marker, PageSize, cancel).ConfigureAwait(false);
+            roles.AddRange(page.Roles);
+            foreach (var policy in page.Policies.Where(p => p.Arn is not null))
+                _managedAdminLike[policy.Arn!] = Task.FromResult(AllowsEverything(policy.DefaultDocument));
             marker = page.IsTruncated ? page.Marker : null;
         } while (marker is not null);
+
+        var organization = await OrganizationAccountsAsync(cancel).ConfigureAwait(false);
+        var facts = new List<RoleTrustFacts>();
+        foreach (var detail in roles)
+            facts.Add(Facts(detail.Role, detail.Role.RoleName ?? "",
+                await PermissionsAsync(detail.InlinePolicies.Select(p => (p.PolicyName ?? "", AllowsEverything(p.PolicyDocument))).ToList(), detail.AttachedPolicies, cancel).ConfigureAwait(false),
+                organization));
+        return facts;
     }
 
     /// <summary>
@@ -78,33 +94,42 @@ public sealed class RoleTrustReader
 
         var permissions = ReadPermissionsAsync(reference.Name, cancel);
         var organization = OrganizationAccountsAsync(cancel);
-        return TrustDecision.Decide(new RoleTrustFacts
-        {
-            RoleName = role.RoleName ?? reference.Name,
-            RoleArn = role.Arn ?? "",
-            AccountId = account,
-            TrustPolicy = role.AssumeRolePolicyDocument ?? "",
-            CreateDate = role.CreateDate,
-            LastUsed = role.LastUsed,
-            Permissions = await permissions.ConfigureAwait(false),
-            OrganizationAccounts = await organization.ConfigureAwait(false),
-            Now = _clock(),
-        });
+        return TrustDecision.Decide(Facts(role, reference.Name, await permissions.ConfigureAwait(false), await organization.ConfigureAwait(false)));
     }
+
+    private RoleTrustFacts Facts(IamRole role, string name, RolePermissions permissions, ISet<string>? organization) => new()
+    {
+        RoleName = role.RoleName ?? name,
+        RoleArn = role.Arn ?? "",
+        AccountId = RoleReference.AccountOfArn(role.Arn),
+        TrustPolicy = role.AssumeRolePolicyDocument ?? "",
+        CreateDate = role.CreateDate,
+        LastUsed = role.LastUsed,
+        Permissions = permissions,
+        OrganizationAccounts = organization,
+        Now = _clock(),
+    };
 
     private async Task<RolePermissions> ReadPermissionsAsync(string roleName, CancellationToken cancel)
     {
-        var inline = await AllAsync(marker => _iam.ListRolePoliciesAsync(roleName, marker, PageSize, cancel)).ConfigureAwait(false);
+        var names = await AllAsync(marker => _iam.ListRolePoliciesAsync(roleName, marker, PageSize, cancel)).ConfigureAwait(false);
         var attached = await AllAsync(marker => _iam.ListAttachedRolePoliciesAsync(roleName, marker, PageSize, cancel)).ConfigureAwait(false);
-        var adminLike = false;
-        foreach (var name in inline)
-            adminLike |= AllowsEverything((await _iam.GetRolePolicyAsync(roleName, name, cancel).ConfigureAwait(false)).PolicyDocument);
+        var inline = new List<(string, bool)>();
+        foreach (var name in names)
+            inline.Add((name, AllowsEverything((await _iam.GetRolePolicyAsync(roleName, name, cancel).ConfigureAwait(false)).PolicyDocument)));
+        return await PermissionsAsync(inline, attached, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>The role's policy names and whether any allows everything; a managed policy's document is read once per reader.</summary>
+    private async Task<RolePermissions> PermissionsAsync(IReadOnlyList<(string Name, bool AdminLike)> inline, IReadOnlyList<AttachedPolicy> attached, CancellationToken cancel)
+    {
+        var adminLike = inline.Any(p => p.AdminLike);
         foreach (var policy in attached.Where(p => p.PolicyArn is not null))
             adminLike |= await _managedAdminLike.GetOrAdd(policy.PolicyArn!, arn => ManagedAllowsEverythingAsync(arn, cancel)).ConfigureAwait(false);
         return new RolePermissions
         {
             AttachedPolicies = attached.Select(p => p.PolicyName ?? p.PolicyArn!).ToArray(),
-            InlinePolicies = inline.ToArray(),
+            InlinePolicies = inline.Select(p => p.Name).ToArray(),
             AdminLike = adminLike,
         };
     }

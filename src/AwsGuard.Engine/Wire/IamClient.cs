@@ -24,6 +24,7 @@ public interface IIamClient
         string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel);
     Task DeleteRoleAsync(string roleName, CancellationToken cancel);
     Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -136,6 +137,37 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
             ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRolePolicy")),
             ("PolicyName", JsonShape.Required(policyName, "PolicyName", "DeleteRolePolicy"))).ConfigureAwait(false);
 
+    /// <summary>
+    /// One page of the account's roles (with their inline policies' documents, attached policies and RoleLastUsed) and
+    /// managed policies (with their versions), as <paramref name="filter"/> (Role, LocalManagedPolicy, AWSManagedPolicy ...) selects.
+    /// </summary>
+    public async Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var parameters = filter.Select((f, i) => ($"Filter.member.{i + 1}", (string?)f))
+            .Concat(new[] { ("Marker", marker), ("MaxItems", maxItems?.ToString()) }).ToArray();
+        var r = await Call("GetAccountAuthorizationDetails", cancel, parameters).ConfigureAwait(false);
+        return new AuthorizationDetailsPage
+        {
+            Roles = r.Child("RoleDetailList").Children("member").Select(m => new RoleDetail
+            {
+                Role = ReadRole(m),
+                InlinePolicies = m.Child("RolePolicyList").Children("member")
+                    .Select(p => new RolePolicy { PolicyName = p.Text("PolicyName"), PolicyDocument = DecodePolicy(p.Text("PolicyDocument")) }).ToList(),
+                AttachedPolicies = m.Child("AttachedManagedPolicies").Children("member")
+                    .Select(p => new AttachedPolicy { PolicyName = p.Text("PolicyName"), PolicyArn = p.Text("PolicyArn") }).ToList(),
+            }).ToList(),
+            Policies = r.Child("Policies").Children("member").Select(m => new ManagedPolicyDetail
+            {
+                Arn = m.Text("Arn"),
+                PolicyName = m.Text("PolicyName"),
+                DefaultDocument = DecodePolicy(m.Child("PolicyVersionList").Children("member")
+                    .FirstOrDefault(v => v.Bool("IsDefaultVersion") == true).Text("Document")),
+            }).ToList(),
+            IsTruncated = r.Bool("IsTruncated") ?? false,
+            Marker = r.Text("Marker"),
+        };
+    }
+
     private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
         new() { Items = items.ToList(), IsTruncated = result.Bool("IsTruncated") ?? false, Marker = result.Text("Marker") };
 
@@ -201,6 +233,30 @@ public sealed class RolePolicy
     public string? PolicyName { get; set; }
     /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? PolicyDocument { get; set; }
+}
+
+/// <summary>A page of GetAccountAuthorizationDetails: roles and managed policies, and the Marker of the next page when IsTruncated.</summary>
+public sealed class AuthorizationDetailsPage
+{
+    public List<RoleDetail> Roles { get; set; } = new();
+    public List<ManagedPolicyDetail> Policies { get; set; } = new();
+    public bool IsTruncated { get; set; }
+    public string? Marker { get; set; }
+}
+
+public sealed class RoleDetail
+{
+    public IamRole Role { get; set; } = new();
+    public List<RolePolicy> InlinePolicies { get; set; } = new();
+    public List<AttachedPolicy> AttachedPolicies { get; set; } = new();
+}
+
+public sealed class ManagedPolicyDetail
+{
+    public string? Arn { get; set; }
+    public string? PolicyName { get; set; }
+    /// <summary>The default version's document as JSON.</summary>
+    public string? DefaultDocument { get; set; }
 }
 
 /// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>

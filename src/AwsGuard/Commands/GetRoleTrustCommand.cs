@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Concurrency;
@@ -49,15 +50,23 @@ public sealed class GetRoleTrustCommand : AwsCmdlet
 
     protected override async Task EndProcessingAsync()
     {
-        if (EverythingByDefault(nameof(RoleName), nameof(RoleArn)))
-            await _reader.ListRoleNamesAsync(name => _work.StartAsync(() => ReadAsync(name, false)), CancelToken).ConfigureAwait(false);
         await _work.WhenAllAsync().ConfigureAwait(false);
+        if (EverythingByDefault(nameof(RoleName), nameof(RoleArn)))
+            foreach (var role in await _reader.ReadEveryRoleAsync(CancelToken).ConfigureAwait(false))
+                await TryItemAsync(role.RoleName, () =>
+                {
+                    WriteTrusts(TrustDecision.Decide(role));
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
     }
 
     private Task ReadAsync(string input, bool requireArn) => TryItemAsync(input, async () =>
+        WriteTrusts(await _reader.ReadAsync(RoleReference.Parse(input, requireArn), CancelToken).ConfigureAwait(false)));
+
+    private void WriteTrusts(IEnumerable<RoleTrust> trusts)
     {
-        foreach (var trust in await _reader.ReadAsync(RoleReference.Parse(input, requireArn), CancelToken).ConfigureAwait(false))
+        foreach (var trust in trusts)
             if (trust.Risk >= MinimumRisk && (!ExternalOnly || TrustDecision.IsOutside(trust.Relationship)))
                 WriteObject(trust);
-    });
+    }
 }

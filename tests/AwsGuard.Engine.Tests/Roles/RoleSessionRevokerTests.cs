@@ -178,6 +178,7 @@ public sealed class RoleSessionRevokerTests
             string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel) => throw new NotSupportedException();
         public Task DeleteRoleAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
         public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 

@@ -158,32 +158,58 @@ print(member)
         Assert.Equal(TrustPrincipalType.Everyone, (await Read("public-star")).PrincipalType);
     }
 
-    [Fact]
-    public async Task Every_role_takes_three_calls_plus_one_per_inline_policy_and_shared_policies_are_read_once()
+    private static async Task<(T Result, CountingOutput Output)> Counted<T>(Func<Task<T>> run)
     {
-        var seed = await SeedAsync();
-        var reader = Reader(seed);
         var output = new CountingOutput();
         var before = EngineOutput.Current;
         EngineOutput.Current = output;
-        var trusts = new List<RoleTrust>();
         try
         {
-            await reader.ListRoleNamesAsync(async name => trusts.AddRange(await reader.ReadAsync(RoleReference.Parse(name), CancellationToken.None)), CancellationToken.None);
+            return (await run(), output);
         }
         finally
         {
             EngineOutput.Current = before;
         }
+    }
 
-        Assert.Equal(Cases.Select(c => c.Name).OrderBy(n => n), trusts.Select(t => t.RoleName).OrderBy(n => n));
-        var calls = output.Calls.GroupBy(c => c.Split(' ')[1] + " " + c.Split(' ')[2]).ToDictionary(g => g.Key, g => g.Count());
+    private static Dictionary<string, int> Operations(CountingOutput output) =>
+        output.Calls.GroupBy(c => c.Split(' ')[1] + " " + c.Split(' ')[2]).ToDictionary(g => g.Key, g => g.Count());
+
+    [Fact]
+    public async Task Every_role_of_the_account_takes_one_call_per_page_and_is_judged_as_by_name()
+    {
+        var seed = await SeedAsync();
+        var (facts, output) = await Counted(() => Reader(seed).ReadEveryRoleAsync(CancellationToken.None));
+
+        Assert.Equal(Cases.Select(c => c.Name).OrderBy(n => n), facts.Select(f => f.RoleName).OrderBy(n => n));
+        foreach (var expected in Cases)
+        {
+            var trust = Assert.Single(TrustDecision.Decide(facts.Single(f => f.RoleName == expected.Name)));
+            Assert.Equal((expected.Name, expected.Relationship, expected.Risk, expected.Codes, expected.Admin),
+                (trust.RoleName, trust.Relationship, trust.Risk, string.Join(",", trust.Findings.Select(f => f.Code).OrderBy(c => c, StringComparer.Ordinal)), trust.Permissions.AdminLike));
+            Assert.Equal(new[] { "read" }, trust.Permissions.InlinePolicies);
+        }
+        Assert.Equal(new Dictionary<string, int> { ["IAM GetAccountAuthorizationDetails"] = 1, ["Organizations ListAccounts"] = 1 }.OrderBy(p => p.Key),
+            Operations(output).OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public async Task A_role_by_name_takes_four_calls_and_shared_policies_are_read_once()
+    {
+        var seed = await SeedAsync();
+        var reader = Reader(seed);
+        var (_, output) = await Counted(async () =>
+        {
+            foreach (var c in Cases) await reader.ReadAsync(RoleReference.Parse(c.Name), CancellationToken.None);
+            return true;
+        });
         var roles = Cases.Length;
         Assert.Equal(new Dictionary<string, int>
         {
-            ["IAM ListRoles"] = 1, ["IAM GetRole"] = roles, ["IAM ListRolePolicies"] = roles, ["IAM ListAttachedRolePolicies"] = roles,
+            ["IAM GetRole"] = roles, ["IAM ListRolePolicies"] = roles, ["IAM ListAttachedRolePolicies"] = roles,
             ["IAM GetRolePolicy"] = roles, ["IAM GetPolicy"] = 1, ["IAM GetPolicyVersion"] = 1, ["Organizations ListAccounts"] = 1,
-        }.OrderBy(p => p.Key), calls.OrderBy(p => p.Key));
+        }.OrderBy(p => p.Key), Operations(output).OrderBy(p => p.Key));
         Assert.Empty(output.Warnings);
     }
 
@@ -192,10 +218,7 @@ print(member)
     {
         var seed = await SeedAsync();
         var reader = Reader(seed, new DeniedOrganizations());
-        var output = new CountingOutput();
-        var before = EngineOutput.Current;
-        EngineOutput.Current = output;
-        try
+        var (_, output) = await Counted(async () =>
         {
             var member = Assert.Single(await reader.ReadAsync(RoleReference.Parse("member-account"), CancellationToken.None));
             Assert.Equal(TrustRelationship.External, member.Relationship);
@@ -203,11 +226,8 @@ print(member)
             var pinned = Assert.Single(await reader.ReadAsync(RoleReference.Parse("star-pinned-to-org-id"), CancellationToken.None));
             Assert.Equal(TrustRelationship.External, pinned.Relationship);
             Assert.Equal(TrustRelationship.SameAccount, Assert.Single(await reader.ReadAsync(RoleReference.Parse("same-account-admin"), CancellationToken.None)).Relationship);
-        }
-        finally
-        {
-            EngineOutput.Current = before;
-        }
+            return true;
+        });
         var warning = Assert.Single(output.Warnings);
         Assert.Contains("AccessDeniedException", warning);
         Assert.Contains("External", warning);
