@@ -36,6 +36,6 @@ $guard, $peer = $rows[0], $rows[1]
 ''
 ConvertTo-MarkdownTable $rows
 ''
-"- AWS calls: AwsGuard $($log.Count), $([math]::Round($log.Count / $Roles, 2)) a role ($($byOperation -join ', ')); boto3 $botoCalls, $([math]::Round($botoCalls / $Roles, 3)) a role."
+"- AWS calls: AwsGuard $($log.Count), $([math]::Round($log.Count / $Roles, 3)) a role ($($byOperation -join ', ')); boto3 $botoCalls, $([math]::Round($botoCalls / $Roles, 3)) a role. moto answers GetAccountAuthorizationDetails in one page; AWS pages at 1,000 entries (roles and policies together)."
 "- Both read every role with GetAccountAuthorizationDetails (pages of up to 1,000 entries, roles and customer-managed policies); AwsGuard also lists the organization's accounts once. A role named on the command line costs AwsGuard GetRole, ListRolePolicies, ListAttachedRolePolicies and GetRolePolicy per inline policy instead (ListRoles does not return RoleLastUsed on AWS)."
 "- Client CPU, AwsGuard over boto3: cold $([math]::Round($guard.CpuS / $peer.CpuS, 2)), warm $([math]::Round($guard.WarmCpuS / $peer.WarmCpuS, 2))."
