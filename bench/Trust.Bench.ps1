@@ -20,8 +20,7 @@ try {
     $rows = @(Compare-Tool -Tools $tools -Runs $Runs)
 
     # AwsGuard's calls from its call log; boto3's from its own event hook.
-    $counting = Get-AwsGuardCommand "Get-RoleTrust -EndpointUrl '$url' -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host"
-    $log = @(& $counting[0] @($counting | Select-Object -Skip 1) 6>&1 | Where-Object { "$_" -like 'AWS *' })
+    $log = Get-AwsGuardCallLog "Get-RoleTrust -EndpointUrl '$url'"
     $byOperation = $log | ForEach-Object { ("$_" -split ' ')[1..2] -join ' ' } | Group-Object | Sort-Object Name |
         ForEach-Object { "$($_.Name) $($_.Count)" }
     $botoCalls = [int](& $boto[0] @($boto | Select-Object -Skip 1) --calls)
