@@ -31,6 +31,12 @@ function Get-AwsGuardCommand([string] $Script, [switch] $Warm) {
     @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference = 'Stop'; Import-Module '$module'; $body")
 }
 
+function Get-AwsGuardCallLog([string] $Command) {
+    <# The call log of one AwsGuard command run in a new process: its verbose "AWS <service> <operation> ..." lines. #>
+    $counting = Get-AwsGuardCommand "$Command -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host"
+    @(& $counting[0] @($counting | Select-Object -Skip 1) 6>&1 | Where-Object { "$_" -like 'AWS *' })
+}
+
 function Compare-Tool {
     <#
     Runs each tool $Runs times (or $RunsOf[tool]), alternating, each run a new process; medians per tool, and each
@@ -116,4 +122,4 @@ function ConvertTo-MarkdownTable([object[]] $Rows) {
     foreach ($row in $Rows) { '| ' + (($columns | ForEach-Object { $row.$_ }) -join ' | ') + ' |' }
 }
 
-Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Compare-Tool, Invoke-Ceiling, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer
+Export-ModuleMember -Function Invoke-Measured, Get-AwsGuardCommand, Get-AwsGuardCallLog, Compare-Tool, Invoke-Ceiling, Get-Median, ConvertTo-MarkdownTable, Get-PwshCommand, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer

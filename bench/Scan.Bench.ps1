@@ -32,8 +32,7 @@ try {
     $rows = @(Compare-Tool -Tools $tools -Runs $Runs -RunsOf @{ 'aws CLI loop (3 calls a bucket)' = 1 })
 
     # The calls AwsGuard makes, counted from its call log, and the same calls sent raw: the server's ceiling.
-    $counting = Get-AwsGuardCommand "Get-PublicBucket -EndpointUrl '$url' -IncludeNotPublic -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host"
-    $log = @(& $counting[0] @($counting | Select-Object -Skip 1) 6>&1 | Where-Object { "$_" -like 'AWS *' })
+    $log = Get-AwsGuardCallLog "Get-PublicBucket -EndpointUrl '$url' -IncludeNotPublic"
     $calls = $log.Count
     $locating = @($log | Where-Object { "$_" -like '*GetBucketLocation*' }).Count
     $requests = @(

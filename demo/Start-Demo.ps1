@@ -37,12 +37,16 @@ ConvertTo-Json @(@{ timestamp = $ms - 120000; message = 'GET /index.html 200' },
     Set-Content $events
 Invoke-Aws logs put-log-events --log-group-name /demo/app --log-stream-name web-1 --log-events "file://$events"
 Invoke-Aws iam create-role --role-name DemoAuditor --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"demo-external-id"}}}]}'
-Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wildcard VPC condition), demo-backups (public ACL, blocked), demo-private; log group /demo/app; role DemoAuditor.'
+Invoke-Aws iam create-role --role-name DemoGitHubDeploy --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}}]}'
+Invoke-Aws iam create-role --role-name DemoVendorLegacy --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"sts:AssumeRole","Condition":{"StringEqualsIfExists":{"sts:ExternalId":"legacy"}}}]}'
+Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wildcard VPC condition), demo-backups (public ACL, blocked), demo-private; log group /demo/app; roles DemoAuditor, DemoGitHubDeploy (no sub condition), DemoVendorLegacy (external id IfExists).'
 
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['*-PublicBucket:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Get-RoleTrust:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['New-ThirdPartyRole:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-EfsPerformance:EndpointUrl'] = $EndpointUrl
@@ -132,6 +136,23 @@ Remove-Item $metrics
 Show-Step 'Get-EfsPerformance: each file system judged from its own metrics (many clients alone are no reason for Max I/O)'
 Get-EfsPerformance -Days 2 | Where-Object FileSystemId -In $efsIds | Format-Table | Out-Host
 Get-EfsPerformance $efsIds -Days 2 | Format-List FileSystemId, Name, Recommendation, Reasons | Out-Host
+Show-Step 'Get-RoleTrust: who outside can assume our roles (one line per trust; moto has no organization here, so outside is External)'
+Get-RoleTrust -ExternalOnly | Sort-Object Risk -Descending | Format-Table | Out-Host
+
+Show-Step 'Why is DemoGitHubDeploy Critical? Any repository on GitHub can assume it'
+Get-RoleTrust DemoGitHubDeploy | Select-Object -ExpandProperty Findings | Format-List | Out-Host
+
+Show-Step 'New-ThirdPartyRole: a vendor that starts and stops EC2 instances; -WhatIf prints both policy documents'
+New-ThirdPartyRole DemoVendorEc2 -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'Vendor-8c1f2e' -Action ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances -WhatIf
+
+Show-Step 'Create it, then judge it: nothing High (the whole vendor account is trusted, with the external id: Low)'
+New-ThirdPartyRole DemoVendorEc2 -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'Vendor-8c1f2e' -Action ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances -Confirm:$false |
+    Format-List RoleArn, ExternalId | Out-Host
+Get-RoleTrust DemoVendorEc2 | Format-Table | Out-Host
+
+Show-Step 'A wildcard action is refused before any AWS call'
+try { New-ThirdPartyRole DemoVendorAll -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'Vendor-8c1f2e' -Action 'ec2:*' -Confirm:$false }
+catch { Write-Host "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" -ForegroundColor Yellow }
 
 Show-Step "Seeding the Storage Gateway double at $env:AWSGUARD_SGW_URL (moto has no Storage Gateway)"
 $seed = @{ gateways = @(@{ region = 'us-east-1'; name = 'demo-volumes'; type = 'STORED'; volumes = @(

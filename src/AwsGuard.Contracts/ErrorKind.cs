@@ -15,4 +15,6 @@ public enum ErrorKind
     WriteError,
     /// <summary>A local file could not be read (gone, changed during the copy, permission denied).</summary>
     ReadError,
+    /// <summary>What was to be created exists already (an IAM role of that name).</summary>
+    ResourceExists,
 }

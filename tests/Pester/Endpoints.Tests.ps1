@@ -50,6 +50,8 @@ BeforeAll {
         'Block-PublicBucket'   = { Block-PublicBucket $bucket -Force -BackupPath $records }
         # A record to undo needs a block first: both go through the endpoints of the environment.
         'Unblock-PublicBucket' = { Block-PublicBucket $public -Force -PassThru -BackupPath $records | Unblock-PublicBucket -Force }
+        'Get-RoleTrust'        = { Get-RoleTrust $role }
+        'New-ThirdPartyRole'   = { New-ThirdPartyRole (New-UniqueName 'endpoints-vendor-') -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'endpoints-1' -Action ec2:DescribeInstances -Confirm:$false }
     }
 }
 

@@ -16,7 +16,9 @@ BeforeAll {
     $areas = @{
         'Copy-S3Quiet'         = 'src/AwsGuard.Engine/Transfer', 'src/AwsGuard/Commands/CopyS3QuietCommand.cs', 'src/AwsGuard.Contracts/SseCustomerKey.cs'
         'Get-PublicBucket'     = 'src/AwsGuard.Engine/PublicAccess', 'src/AwsGuard.Engine/Policies', 'src/AwsGuard.Engine/Wire/S3ControlClient.cs'
-        'Revoke-RoleSession'   = 'src/AwsGuard.Engine/Roles', 'src/AwsGuard/Commands/RevokeRoleSessionCommand.cs'
+        'Revoke-RoleSession'   = 'src/AwsGuard.Engine/Roles/RoleSessionRevoker.cs', 'src/AwsGuard.Engine/Roles/RoleReference.cs', 'src/AwsGuard/Commands/RevokeRoleSessionCommand.cs'
+        'Get-RoleTrust'        = 'src/AwsGuard.Engine/Roles/RoleTrustReader.cs', 'src/AwsGuard.Engine/Roles/RoleReference.cs', 'src/AwsGuard.Engine/Policies'
+        'New-ThirdPartyRole'   = 'src/AwsGuard.Engine/Roles/ThirdPartyRolePlan.cs', 'src/AwsGuard.Engine/Roles/ThirdPartyRoleCreator.cs', 'src/AwsGuard.Engine/Roles/RoleReference.cs'
         'Get-CwLogEvent'       = @('src/AwsGuard.Engine/Logs')
         'Set-GatewayChap'      = @('src/AwsGuard.Engine/Gateways/ChapChange.cs')
         'Block-PublicBucket'   = 'src/AwsGuard.Engine/Remediation', 'src/AwsGuard/Commands/BlockPublicBucketCommand.cs', 'src/AwsGuard/Commands/ChangeFolders.cs'

@@ -75,6 +75,15 @@ function Get-AllStreams([scriptblock] $Script) {
     (& $Script *>&1 | ForEach-Object { $_ | Out-String; if ($_ -is [Management.Automation.ErrorRecord]) { $_.Exception | Out-String } }) -join "`n"
 }
 
+function Get-HostText([scriptblock] $Script) {
+    # What if: lines go to the host, not to a stream: a transcript sees them, with every stream sent to the host too.
+    $file = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'whatif-')
+    Start-Transcript $file -Force | Out-Null
+    try { & $Script *>&1 | Out-Host } finally { Stop-Transcript | Out-Null }
+    Get-Content $file -Raw
+    Remove-Item $file
+}
+
 function Invoke-FreshPwsh([string] $Script) {
     <# Runs a script in a new PowerShell process (load order matters per process); returns its output, throws on a non-zero exit. #>
     Import-Module (Join-Path $PSScriptRoot '../../build/AwsGuard.Build.psm1') -Function Get-PwshCommand

@@ -85,6 +85,8 @@ public static class AwsErrors
         if (code is "InvalidClientTokenId" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken"
             or "ExpiredTokenException" or "UnrecognizedClientException" or "IncompleteSignature")
             return ErrorKind.AuthenticationError;
+        if (code.EndsWith("AlreadyExists", StringComparison.Ordinal) || code.EndsWith("AlreadyExistsException", StringComparison.Ordinal))
+            return ErrorKind.ResourceExists;
         if (code.StartsWith("NoSuch", StringComparison.Ordinal) || code.Contains("NotFound") || status == 404)
             return ErrorKind.ObjectNotFound;
         if (code.StartsWith("Invalid", StringComparison.Ordinal) || code.StartsWith("Malformed", StringComparison.Ordinal)

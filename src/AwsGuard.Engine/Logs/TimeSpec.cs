@@ -113,7 +113,12 @@ public static class TimeSpec
     /// whose quota (a few a second per account and Region) every reader shares; at most <see cref="MaxPollInterval"/>.
     /// </summary>
     /// <exception cref="FormatException">Not an interval, or out of bounds; the message says which forms and bounds hold.</exception>
-    public static TimeSpan ParseInterval(object? value)
+    public static TimeSpan ParseInterval(object? value) =>
+        ParseInterval(value, MinPollInterval, MaxPollInterval, "The poll interval must be at least 1 second and at most 1 hour");
+
+    /// <summary>An interval in the forms <see cref="ParseInterval(object)"/> takes, from <paramref name="min"/> to <paramref name="max"/>; <paramref name="bounds"/> says so in the error.</summary>
+    /// <exception cref="FormatException">Not an interval, or out of bounds.</exception>
+    public static TimeSpan ParseInterval(object? value, TimeSpan min, TimeSpan max, string bounds)
     {
         double? seconds = value switch
         {
@@ -123,8 +128,8 @@ public static class TimeSpec
             _ => null,
         };
         if (seconds is not { } result || double.IsNaN(result)) throw new FormatException($"'{value}' is not an interval. Use {AcceptedIntervals}.");
-        if (result < MinPollInterval.TotalSeconds || result > MaxPollInterval.TotalSeconds)
-            throw new FormatException($"The poll interval must be at least 1 second and at most 1 hour; '{value}' is {result:0.###} seconds.");
+        if (result < min.TotalSeconds || result > max.TotalSeconds)
+            throw new FormatException($"{bounds}; '{value}' is {result:0.###} seconds.");
         return TimeSpan.FromTicks((long)Math.Round(result * TimeSpan.TicksPerSecond));
     }
 

@@ -164,6 +164,10 @@ public sealed class PolicyStatement
     /// <summary>Every condition; they are ANDed.</summary>
     public IReadOnlyList<PolicyCondition> Conditions { get; internal set; } = Array.Empty<PolicyCondition>();
 
+    /// <summary>An Allow of the action "*" (or "*:*") on the resource "*": every action on everything, as AdministratorAccess grants.</summary>
+    public bool AllowsEverything =>
+        IsAllow && !IsNotAction && Actions is not null && Actions.Any(a => a.Trim() is "*" or "*:*") && Resources.Any(r => r.Trim() == "*");
+
     /// <summary>Whether the statement's Action (or NotAction) covers <paramref name="action"/>; actions match case-insensitively, with wildcards.</summary>
     public bool CoversAction(string action) =>
         Actions is not null && IsNotAction != Actions.Any(pattern => PolicyPattern.Matches(pattern.Trim(), action, ignoreCase: true));

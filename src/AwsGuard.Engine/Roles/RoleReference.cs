@@ -22,6 +22,9 @@ public sealed class RoleReference(string input, string name, string? account, st
     /// <summary>The role's path from a role ARN; null when the input does not say (a name or a session ARN).</summary>
     public string? Path { get; } = path;
 
+    /// <summary>The account field of an ARN (arn:aws:iam::123456789012:role/Name is 123456789012); empty when there is none.</summary>
+    public static string AccountOfArn(string? arn) => arn?.Split(':') is { Length: > 4 } parts ? parts[4] : "";
+
     /// <summary>Parses a name or either ARN form; <paramref name="requireArn"/> refuses plain names. Throws InvalidArgument.</summary>
     public static RoleReference Parse(string input, bool requireArn = false)
     {

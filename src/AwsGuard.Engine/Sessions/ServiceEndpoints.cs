@@ -57,6 +57,7 @@ public static class ServiceEndpoints
         ["storagegateway"] = "Storage Gateway",
         ["efs"] = "EFS",
         ["cloudwatch"] = "CloudWatch",
+        ["organizations"] = "Organizations",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

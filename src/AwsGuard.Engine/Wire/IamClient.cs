@@ -15,6 +15,16 @@ public interface IIamClient
     Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
     Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
     Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel);
+    Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+    Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+    Task<ManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancel);
+    Task<ManagedPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancel);
+    Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel);
+    Task DeleteRoleAsync(string roleName, CancellationToken cancel);
+    Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -31,8 +41,8 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
         return ReadRole(r.Child("Role"));
     }
 
-    // Listing is not in IIamClient until a cmdlet lists: the wire contract tests keep it honest meanwhile.
-    internal async Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
+    /// <summary>A page of roles; AWS leaves RoleLastUsed out of ListRoles (GetRole has it).</summary>
+    public async Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRoles", cancel, ("PathPrefix", pathPrefix), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
         return Page(r, r.Child("Roles").Children("member").Select(ReadRole));
@@ -58,17 +68,113 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
         };
     }
 
-    internal async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    public async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
         return Page(r, r.Child("PolicyNames").Children("member").Select(m => m.Value));
     }
 
+    public async Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var r = await Call("ListAttachedRolePolicies", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "ListAttachedRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
+        return Page(r, r.Child("AttachedPolicies").Children("member").Select(m => new AttachedPolicy
+        {
+            PolicyName = m.Text("PolicyName"),
+            PolicyArn = m.Text("PolicyArn"),
+        }));
+    }
+
+    public async Task<ManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancel)
+    {
+        var r = await Call("GetPolicy", cancel, ("PolicyArn", JsonShape.Required(policyArn, "PolicyArn", "GetPolicy"))).ConfigureAwait(false);
+        var policy = r.Child("Policy");
+        return new ManagedPolicy { PolicyName = policy.Text("PolicyName"), Arn = policy.Text("Arn"), DefaultVersionId = policy.Text("DefaultVersionId") };
+    }
+
+    public async Task<ManagedPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancel)
+    {
+        var r = await Call("GetPolicyVersion", cancel,
+            ("PolicyArn", JsonShape.Required(policyArn, "PolicyArn", "GetPolicyVersion")),
+            ("VersionId", JsonShape.Required(versionId, "VersionId", "GetPolicyVersion"))).ConfigureAwait(false);
+        var version = r.Child("PolicyVersion");
+        return new ManagedPolicyVersion
+        {
+            VersionId = version.Text("VersionId"),
+            IsDefaultVersion = version.Bool("IsDefaultVersion") ?? false,
+            Document = DecodePolicy(version.Text("Document")),
+        };
+    }
+
+    public async Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel)
+    {
+        var parameters = new List<(string, string?)>
+        {
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "CreateRole")),
+            ("AssumeRolePolicyDocument", JsonShape.Required(trustPolicy, "AssumeRolePolicyDocument", "CreateRole")),
+            ("Description", description),
+            ("MaxSessionDuration", maxSessionDurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("PermissionsBoundary", permissionsBoundaryArn),
+        };
+        var n = 0;
+        foreach (var tag in tags ?? new Dictionary<string, string>())
+        {
+            n++;
+            parameters.Add(($"Tags.member.{n}.Key", tag.Key));
+            parameters.Add(($"Tags.member.{n}.Value", tag.Value));
+        }
+        var r = await Call("CreateRole", cancel, parameters.ToArray()).ConfigureAwait(false);
+        return ReadRole(r.Child("Role"));
+    }
+
+    public async Task DeleteRoleAsync(string roleName, CancellationToken cancel) =>
+        await Call("DeleteRole", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRole"))).ConfigureAwait(false);
+
+    public async Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) =>
+        await Call("DeleteRolePolicy", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRolePolicy")),
+            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "DeleteRolePolicy"))).ConfigureAwait(false);
+
+    /// <summary>
+    /// One page of the account's roles (with their inline policies' documents, attached policies and RoleLastUsed) and
+    /// managed policies (with their versions), as <paramref name="filter"/> (Role, LocalManagedPolicy, AWSManagedPolicy ...) selects.
+    /// </summary>
+    public async Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var parameters = filter.Select((f, i) => ($"Filter.member.{i + 1}", (string?)f))
+            .Concat(new[] { ("Marker", marker), ("MaxItems", maxItems?.ToString()) }).ToArray();
+        var r = await Call("GetAccountAuthorizationDetails", cancel, parameters).ConfigureAwait(false);
+        return new AuthorizationDetailsPage
+        {
+            Roles = r.Child("RoleDetailList").Children("member").Select(m => new RoleDetail
+            {
+                Role = ReadRole(m),
+                InlinePolicies = m.Child("RolePolicyList").Children("member")
+                    .Select(p => new RolePolicy { PolicyName = p.Text("PolicyName"), PolicyDocument = DecodePolicy(p.Text("PolicyDocument")) }).ToList(),
+                AttachedPolicies = m.Child("AttachedManagedPolicies").Children("member")
+                    .Select(p => new AttachedPolicy { PolicyName = p.Text("PolicyName"), PolicyArn = p.Text("PolicyArn") }).ToList(),
+            }).ToList(),
+            Policies = r.Child("Policies").Children("member").Select(m => new ManagedPolicyDetail
+            {
+                Arn = m.Text("Arn"),
+                PolicyName = m.Text("PolicyName"),
+                DefaultDocument = DecodePolicy(m.Child("PolicyVersionList").Children("member")
+                    .FirstOrDefault(v => v.Bool("IsDefaultVersion") == true).Text("Document")),
+            }).ToList(),
+            IsTruncated = r.Bool("IsTruncated") ?? false,
+            Marker = r.Text("Marker"),
+        };
+    }
+
     private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
         new() { Items = items.ToList(), IsTruncated = result.Bool("IsTruncated") ?? false, Marker = result.Text("Marker") };
 
-    /// <summary>IAM returns policy documents URL-encoded (RFC 3986); AwsGuard hands out the JSON itself.</summary>
+    /// <summary>
+    /// IAM returns policy documents URL-encoded (RFC 3986); moto returns some as raw JSON. Only encoded text is decoded, so
+    /// a raw document's "%41" stays as written, and the decoder keeps '+' (it is not form encoding: a space is %20).
+    /// </summary>
     internal static string? DecodePolicy(string? document) =>
         document is null ? null : document.TrimStart().StartsWith("{", StringComparison.Ordinal) ? document : Uri.UnescapeDataString(document);
 
@@ -79,6 +185,7 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
         Arn = e.Text("Arn"),
         CreateDate = e.Time("CreateDate"),
         AssumeRolePolicyDocument = DecodePolicy(e.Text("AssumeRolePolicyDocument")),
+        LastUsed = e.Child("RoleLastUsed").Time("LastUsedDate"),
     };
 
     private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
@@ -95,6 +202,30 @@ public sealed class IamRole
     public DateTime? CreateDate { get; set; }
     /// <summary>The trust policy as JSON (decoded from IAM's URL encoding).</summary>
     public string? AssumeRolePolicyDocument { get; set; }
+    /// <summary>RoleLastUsed's LastUsedDate (UTC): only GetRole returns it; null when never used within IAM's tracking period.</summary>
+    public DateTime? LastUsed { get; set; }
+}
+
+/// <summary>A managed policy attached to a role.</summary>
+public sealed class AttachedPolicy
+{
+    public string? PolicyName { get; set; }
+    public string? PolicyArn { get; set; }
+}
+
+public sealed class ManagedPolicy
+{
+    public string? PolicyName { get; set; }
+    public string? Arn { get; set; }
+    public string? DefaultVersionId { get; set; }
+}
+
+public sealed class ManagedPolicyVersion
+{
+    public string? VersionId { get; set; }
+    public bool IsDefaultVersion { get; set; }
+    /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
+    public string? Document { get; set; }
 }
 
 public sealed class RolePolicy
@@ -104,8 +235,32 @@ public sealed class RolePolicy
     public string? PolicyDocument { get; set; }
 }
 
+/// <summary>A page of GetAccountAuthorizationDetails: roles and managed policies, and the Marker of the next page when IsTruncated.</summary>
+public sealed class AuthorizationDetailsPage
+{
+    public List<RoleDetail> Roles { get; set; } = new();
+    public List<ManagedPolicyDetail> Policies { get; set; } = new();
+    public bool IsTruncated { get; set; }
+    public string? Marker { get; set; }
+}
+
+public sealed class RoleDetail
+{
+    public IamRole Role { get; set; } = new();
+    public List<RolePolicy> InlinePolicies { get; set; } = new();
+    public List<AttachedPolicy> AttachedPolicies { get; set; } = new();
+}
+
+public sealed class ManagedPolicyDetail
+{
+    public string? Arn { get; set; }
+    public string? PolicyName { get; set; }
+    /// <summary>The default version's document as JSON.</summary>
+    public string? DefaultDocument { get; set; }
+}
+
 /// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>
-internal sealed class IamPage<T>
+public sealed class IamPage<T>
 {
     public List<T> Items { get; set; } = new();
     public bool IsTruncated { get; set; }

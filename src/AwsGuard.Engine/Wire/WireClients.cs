@@ -14,6 +14,8 @@ public static class WireClients
 
     public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
 
+    public static IOrganizationsClient Organizations(AWSCredentials credentials, string region, Uri? endpoint) => new OrganizationsClient(credentials, region, endpoint);
+
     public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
 
     public static IEfsClient Efs(AWSCredentials credentials, string region, Uri? endpoint) => new EfsClient(credentials, region, endpoint);

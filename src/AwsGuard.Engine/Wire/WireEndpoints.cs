@@ -48,6 +48,22 @@ public static class WireEndpoints
         return new WireEndpoint(endpointOverride ?? new Uri("https://" + host + "/"), signingRegion);
     }
 
+    /// <summary>
+    /// Organizations: one endpoint per partition, as botocore's endpoints.json names them (organizations.us-east-1.amazonaws.com,
+    /// organizations.cn-northwest-1.amazonaws.com.cn, organizations.us-gov-west-1.amazonaws.com), signed for that region.
+    /// </summary>
+    public static WireEndpoint Organizations(string region, Uri? endpointOverride)
+    {
+        var home = AwsRegions.PartitionOf(region) switch
+        {
+            "aws" => "us-east-1",
+            "aws-cn" => "cn-northwest-1",
+            "aws-us-gov" => "us-gov-west-1",
+            _ => region,
+        };
+        return new WireEndpoint(endpointOverride ?? new Uri($"https://organizations.{home}.{AwsRegions.DnsSuffixOf(home)}/"), home);
+    }
+
     /// <summary>S3 Control: &lt;account&gt;.s3-control.&lt;region&gt;.&lt;suffix&gt;; with an override, no account prefix (moto serves it by path).</summary>
     public static WireEndpoint S3Control(string region, string accountId, Uri? endpointOverride)
     {

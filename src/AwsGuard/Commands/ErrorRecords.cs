@@ -29,6 +29,7 @@ internal static class ErrorRecords
         ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.ReadError => ErrorCategory.ReadError,
+        ErrorKind.ResourceExists => ErrorCategory.ResourceExists,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Numerics;
 using AwsGuard.Engine.Logs;
+using AwsGuard.Engine.Roles;
 
 namespace AwsGuard.Commands;
 
@@ -52,4 +53,13 @@ public sealed class LogTimeAttribute : TypedArgumentAttribute
 public sealed class PollIntervalAttribute : TypedArgumentAttribute
 {
     protected override object Parse(object? value) => TimeSpec.ParseInterval(value);
+}
+
+/// <summary>New-ThirdPartyRole's -MaxSessionDuration: seconds (3600), a span (1h, 12h, 90m) or a TimeSpan (02:00:00), from 1 to 12 hours.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class SessionDurationAttribute : TypedArgumentAttribute
+{
+    protected override object Parse(object? value) =>
+        TimeSpec.ParseInterval(value, ThirdPartyRolePlan.MinSessionDuration, ThirdPartyRolePlan.MaxSessionDuration,
+            "The maximum session duration must be at least 1 hour and at most 12 hours");
 }

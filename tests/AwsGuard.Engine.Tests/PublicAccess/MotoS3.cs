@@ -40,16 +40,18 @@ internal sealed class MotoS3
     }
 }
 
-/// <summary>Counts the AWS calls the call log reports on this async flow.</summary>
+/// <summary>Counts the AWS calls the call log reports on this async flow, and keeps the warnings.</summary>
 internal sealed class CountingOutput : IEngineOutput
 {
     private readonly ConcurrentQueue<string> _calls = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
     public IReadOnlyList<string> Calls => _calls.ToList();
+    public IReadOnlyList<string> Warnings => _warnings.ToList();
     public void Verbose(string message)
     {
         if (message.StartsWith("AWS ", StringComparison.Ordinal)) _calls.Enqueue(message);
     }
-    public void Warning(string message) { }
+    public void Warning(string message) => _warnings.Enqueue(message);
 }
 
 /// <summary>An IAmazonS3 that passes every call to moto except one operation, which fails as AWS fails it.</summary>

@@ -168,6 +168,17 @@ public sealed class RoleSessionRevokerTests
             return Task.CompletedTask;
         }
 
+        // The revoker needs none of these.
+        public Task<IamPage<IamRole>> ListRolesAsync(string? pathPrefix, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<ManagedPolicy> GetPolicyAsync(string policyArn, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<ManagedPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+            string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel) => throw new NotSupportedException();
+        public Task DeleteRoleAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
+        public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 

@@ -304,4 +304,80 @@ except urllib.error.HTTPError as e:
         Assert.Equal("ValidationError", invalid.ErrorCode);
         Assert.Equal(ErrorKind.InvalidArgument, AwsErrors.Explain(invalid).Kind);
     }
+
+    [Theory]
+    [InlineData("%7B%22a%22%3A%22b%2Bc%20d%22%7D", "{\"a\":\"b+c d\"}")]   // IAM's encoding: %2B is '+', %20 a space
+    [InlineData("%7B%22a%22%3A%22b+c%22%7D", "{\"a\":\"b+c\"}")]          // a literal '+' stays '+' (no form decoding)
+    [InlineData("{\"a\":\"%41+b\"}", "{\"a\":\"%41+b\"}")]              // raw JSON (as moto returns some) is not decoded
+    [InlineData("  {\"a\":1}", "  {\"a\":1}")]
+    public void Iam_policy_documents_are_decoded_only_when_encoded_and_keep_plus(string document, string expected) =>
+        Assert.Equal(expected, IamClient.DecodePolicy(document));
+
+    [Fact]
+    public async Task Iam_role_create_attached_policies_and_delete_read_back_like_the_cli()
+    {
+        var role = LocalAws.UniqueName("wire-create");
+        IIamClient iam = new IamClient(Tools.Keys, LocalAws.Region, _aws.Endpoint);
+        const string trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"a+b/c=d\"}}}]}";
+        var created = await iam.CreateRoleAsync(role, trust, "wire test", 7200, null, new Dictionary<string, string> { ["team"] = "sec", ["cost"] = "a b" }, CancellationToken.None);
+        Assert.Equal($"arn:aws:iam::123456789012:role/{role}", created.Arn);
+
+        var cli = System.Text.Json.JsonDocument.Parse(await Tools.Aws(_aws.Endpoint, "iam", "get-role", "--role-name", role, "--output", "json")).RootElement.GetProperty("Role");
+        Assert.Equal("a+b/c=d", cli.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement")[0].GetProperty("Condition").GetProperty("StringEquals").GetProperty("sts:ExternalId").GetString());
+        Assert.Equal(7200, cli.GetProperty("MaxSessionDuration").GetInt32());
+        Assert.Equal("wire test", cli.GetProperty("Description").GetString());
+        Assert.Equal("a b", cli.GetProperty("Tags").EnumerateArray().Single(t => t.GetProperty("Key").GetString() == "cost").GetProperty("Value").GetString());
+        Assert.Null((await iam.GetRoleAsync(role, CancellationToken.None)).LastUsed);
+
+        var policyArn = (await Tools.Python(_aws.Endpoint, $@"
+import boto3, os, json
+c = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'])
+arn = c.create_policy(PolicyName='{role}', PolicyDocument=json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}}]}}))['Policy']['Arn']
+c.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': 'arn:aws:s3:::b/a+b c'}}]}}), SetAsDefault=True)
+c.attach_role_policy(RoleName='{role}', PolicyArn=arn)
+print(arn)
+")).Trim();
+        var attached = await iam.ListAttachedRolePoliciesAsync(role, null, null, CancellationToken.None);
+        Assert.Equal((role, policyArn), (Assert.Single(attached.Items).PolicyName, attached.Items[0].PolicyArn));
+        var policy = await iam.GetPolicyAsync(policyArn, CancellationToken.None);
+        Assert.Equal(("v2", role), (policy.DefaultVersionId, policy.PolicyName));
+        var version = await iam.GetPolicyVersionAsync(policyArn, "v2", CancellationToken.None);
+        Assert.True(version.IsDefaultVersion);
+        Assert.Contains("arn:aws:s3:::b/a+b c", version.Document);
+
+        var duplicate = await Assert.ThrowsAsync<WireServiceException>(() => iam.CreateRoleAsync(role, trust, null, null, null, null, CancellationToken.None));
+        Assert.Equal(ErrorKind.ResourceExists, AwsErrors.Explain(duplicate).Kind);
+
+        await iam.PutRolePolicyAsync(role, "inline", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:DescribeInstances\",\"Resource\":\"*\"}]}", CancellationToken.None);
+        await iam.DeleteRolePolicyAsync(role, "inline", CancellationToken.None);
+        Assert.Empty((await iam.ListRolePoliciesAsync(role, null, null, CancellationToken.None)).Items);
+        await Tools.Aws(_aws.Endpoint, "iam", "detach-role-policy", "--role-name", role, "--policy-arn", policyArn);
+        await iam.DeleteRoleAsync(role, CancellationToken.None);
+        Assert.Contains("NoSuchEntity", await Tools.Aws(_aws.Endpoint, "iam", "get-role", "--role-name", role));
+    }
+
+    [Fact]
+    public async Task Organizations_accounts_read_back_as_boto3_lists_them()
+    {
+        var (credentials, account, output) = await Tools.PythonInOwnAccount(_aws.Endpoint, @"
+org = boto3.client('organizations', **kw)
+org.create_organization(FeatureSet='ALL')
+for i in range(3):
+    org.create_account(Email='m%d@example.com' % i, AccountName='member %d' % i)
+print(json.dumps(sorted(a['Id'] for a in org.list_accounts()['Accounts'])))
+");
+        IOrganizationsClient organizations = new OrganizationsClient(credentials, "eu-west-1", _aws.Endpoint);
+        var ids = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await organizations.ListAccountsAsync(token, CancellationToken.None);
+            ids.AddRange(page.Accounts.Select(a => a.Id!));
+            Assert.All(page.Accounts, a => Assert.Equal("ACTIVE", a.Status));
+            token = page.NextToken;
+        } while (token is not null);
+        Assert.Equal(System.Text.Json.JsonSerializer.Deserialize<string[]>(output), ids.OrderBy(i => i));
+        Assert.Contains(account, ids);
+        Assert.Equal(4, ids.Count);
+    }
 }

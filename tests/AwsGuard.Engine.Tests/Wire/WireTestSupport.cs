@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 using AwsGuard.Engine.Tests.Infrastructure;
@@ -14,6 +15,25 @@ internal static class Tools
 
     /// <summary>Runs python3 with boto3 available; the script finds the endpoint in ENDPOINT. Fails the test on a non-zero exit.</summary>
     public static Task<string> Python(Uri endpoint, string script) => Run("python3", new[] { "-c", script }, endpoint, check: true);
+
+    /// <summary>
+    /// Runs a boto3 script in an account of its own (moto keeps one per assumed role's account), so what it creates is that
+    /// account's alone (an organization, every role): the script finds boto3 client arguments for the account in kw.
+    /// Returns the account's credentials, its id and the script's output.
+    /// </summary>
+    public static async Task<(AWSCredentials Credentials, string Account, string Output)> PythonInOwnAccount(Uri endpoint, string script)
+    {
+        var account = "4" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsDigit).Concat(new string('0', 11)).Take(11));
+        var output = await Python(endpoint, $@"
+import boto3, os, json
+_c = boto3.client('sts', endpoint_url=os.environ['ENDPOINT']).assume_role(RoleArn='arn:aws:iam::{account}:role/seed', RoleSessionName='seed')['Credentials']
+print(json.dumps([_c['AccessKeyId'], _c['SecretAccessKey'], _c['SessionToken']]))
+kw = dict(endpoint_url=os.environ['ENDPOINT'], aws_access_key_id=_c['AccessKeyId'], aws_secret_access_key=_c['SecretAccessKey'], aws_session_token=_c['SessionToken'])
+" + script);
+        var lines = output.Split('\n');
+        var keys = System.Text.Json.JsonSerializer.Deserialize<string[]>(lines[0])!;
+        return (new SessionAWSCredentials(keys[0], keys[1], keys[2]), account, string.Join("\n", lines.Skip(1)).Trim());
+    }
 
     public static Task<string> Aws(Uri endpoint, params string[] args) => Aws(endpoint, null, args);
 

@@ -1,0 +1,72 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using AwsGuard.Engine.Roles;
+
+namespace AwsGuard.Commands;
+
+/// <summary>Creates a role a third party assumes from its own account: only its principal, only with its external id, only the actions it needs.</summary>
+[Cmdlet(VerbsCommon.New, "ThirdPartyRole", DefaultParameterSetName = ByAccount, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ThirdPartyRole))]
+public sealed class NewThirdPartyRoleCommand : AwsCmdlet
+{
+    private const string ByAccount = "ThirdPartyAccountId";
+    private const string ByPrincipal = "ThirdPartyPrincipalArn";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public string RoleName { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = ByAccount)]
+    public string ThirdPartyAccountId { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = ByPrincipal)]
+    public string ThirdPartyPrincipalArn { get; set; } = "";
+
+    [Parameter(Mandatory = true)]
+    [AllowEmptyString] // refused by IAM's rules, with their explanation
+    public string ThirdPartyExternalId { get; set; } = "";
+
+    [Parameter(Mandatory = true)]
+    public string[] Action { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public string[]? Resource { get; set; }
+
+    [Parameter]
+    [SessionDuration]
+    public TimeSpan MaxSessionDuration { get; set; } = ThirdPartyRolePlan.MinSessionDuration;
+
+    [Parameter]
+    public string? PermissionsBoundary { get; set; }
+
+    [Parameter]
+    public string? Description { get; set; }
+
+    [Parameter]
+    public Hashtable? Tag { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowWildcardAction { get; set; }
+
+    protected override async Task ProcessRecordAsync()
+    {
+        var plan = ThirdPartyRolePlan.Create(RoleName, ParameterSetName == ByAccount ? ThirdPartyAccountId : null,
+            ParameterSetName == ByPrincipal ? ThirdPartyPrincipalArn : null, ThirdPartyExternalId, Action, Resource, AllowWildcardAction,
+            MaxSessionDuration, PermissionsBoundary, Description, Tags());
+        foreach (var warning in plan.Warnings) WriteWarning(warning);
+        if (!ShouldProcess(
+                $"Creating role '{plan.RoleName}' for {plan.Principal} (external id required, sessions up to {plan.MaxSession.TotalHours:0.##} h).\n" +
+                $"Trust policy:\n{plan.TrustPolicy}\nPermission policy ({ThirdPartyRolePlan.PermissionPolicyName}):\n{plan.PermissionPolicy}",
+                $"Create role '{plan.RoleName}' that {plan.Principal} can assume with its external id, allowed {string.Join(", ", plan.Actions)}?",
+                "Create third-party role"))
+            return;
+        WriteObject(await ThirdPartyRoleCreator.ForSession(Provider, Session).CreateAsync(plan, CancelToken).ConfigureAwait(false));
+    }
+
+    /// <summary>-Tag as IAM takes it: text keys and values (a null value is empty).</summary>
+    private IReadOnlyDictionary<string, string>? Tags() =>
+        Tag?.Cast<DictionaryEntry>().ToDictionary(e => e.Key?.ToString() ?? "", e => e.Value?.ToString() ?? "", StringComparer.Ordinal);
+}
