@@ -55,6 +55,9 @@ public static class ServiceEndpoints
         ["iam"] = "IAM",
         ["logs"] = "CloudWatch Logs",
         ["storagegateway"] = "Storage Gateway",
+        ["events"] = "EventBridge",
+        ["sns"] = "SNS",
+        ["cloudtrail"] = "CloudTrail",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

@@ -15,6 +15,13 @@ public interface IIamClient
     Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
     Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
     Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+    Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel);
+    Task DeleteRoleAsync(string roleName, CancellationToken cancel);
+    Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel);
+    Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -58,11 +65,45 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
         };
     }
 
-    internal async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    public async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
         return Page(r, r.Child("PolicyNames").Children("member").Select(m => m.Value));
+    }
+
+    public async Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel)
+    {
+        var parameters = new List<(string, string?)>
+        {
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "CreateRole")),
+            ("AssumeRolePolicyDocument", JsonShape.Required(trustPolicy, "AssumeRolePolicyDocument", "CreateRole")),
+            ("Description", description),
+            ("MaxSessionDuration", maxSessionDurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("PermissionsBoundary", permissionsBoundaryArn),
+        };
+        parameters.AddRange(SnsClient.Members("Tags.member", tags));
+        var r = await Call("CreateRole", cancel, parameters.ToArray()).ConfigureAwait(false);
+        return ReadRole(r.Child("Role"));
+    }
+
+    public Task DeleteRoleAsync(string roleName, CancellationToken cancel) =>
+        Call("DeleteRole", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRole")));
+
+    public Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel) =>
+        Call("UpdateAssumeRolePolicy", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "UpdateAssumeRolePolicy")),
+            ("PolicyDocument", JsonShape.Required(trustPolicy, "PolicyDocument", "UpdateAssumeRolePolicy")));
+
+    public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) =>
+        Call("DeleteRolePolicy", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRolePolicy")),
+            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "DeleteRolePolicy")));
+
+    /// <summary>The role's tags (IAM allows at most 50, so one page of 100 holds them all).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel)
+    {
+        var r = await Call("ListRoleTags", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRoleTags")), ("MaxItems", "100")).ConfigureAwait(false);
+        return SnsClient.ReadTags(r);
     }
 
     private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
@@ -105,7 +146,7 @@ public sealed class RolePolicy
 }
 
 /// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>
-internal sealed class IamPage<T>
+public sealed class IamPage<T>
 {
     public List<T> Items { get; set; } = new();
     public bool IsTruncated { get; set; }

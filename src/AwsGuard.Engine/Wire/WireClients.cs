@@ -15,4 +15,10 @@ public static class WireClients
     public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
 
     public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
+
+    public static IEventBridgeClient Events(AWSCredentials credentials, string region, Uri? endpoint) => new EventBridgeClient(credentials, region, endpoint);
+
+    public static ISnsClient Sns(AWSCredentials credentials, string region, Uri? endpoint) => new SnsClient(credentials, region, endpoint);
+
+    public static ICloudTrailClient CloudTrail(AWSCredentials credentials, string region, Uri? endpoint) => new CloudTrailClient(credentials, region, endpoint);
 }

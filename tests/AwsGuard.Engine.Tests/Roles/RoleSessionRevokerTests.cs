@@ -168,6 +168,14 @@ public sealed class RoleSessionRevokerTests
             return Task.CompletedTask;
         }
 
+        // The revoker never lists, creates or deletes.
+        public Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+            string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel) => throw new NotSupportedException();
+        public Task DeleteRoleAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
+        public Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel) => throw new NotSupportedException();
+        public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 
