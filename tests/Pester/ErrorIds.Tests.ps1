@@ -22,6 +22,9 @@ BeforeAll {
         'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
+        'Install-PublicBucketGuard'   = 'src/AwsGuard.Engine/Guard', 'src/AwsGuard/Commands/InstallPublicBucketGuardCommand.cs', 'src/AwsGuard/Commands/PublicBucketGuardCommand.cs'
+        'Get-PublicBucketGuard'       = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
+        'Uninstall-PublicBucketGuard' = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 
