@@ -64,7 +64,7 @@ public sealed class InstallPublicBucketGuardCommand : PublicBucketGuardCommand
             topicRegion = match.Groups["region"].Value;
             var elsewhere = TargetRegion?.Where(r => r != topicRegion).ToArray() ?? new string[0];
             if (elsewhere.Length > 0)
-                throw Invalid("TopicInOtherRegion",
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "TopicInOtherRegion",
                     $"The topic '{TopicArn}' is in {topicRegion}, but -TargetRegion names {string.Join(", ", elsewhere)}. EventBridge notifies only a topic " +
                     "of the rule's own region: give one topic per region, or -TopicName to have one created in each.", TopicArn);
         }
