@@ -72,14 +72,6 @@ BeforeAll {
             ObjectAcl = if ($Key) { & $grants (Invoke-S3Api @('get-object-acl', '--bucket', $Bucket, '--key', $Key)) } else { 'no key' }
         } | ConvertTo-Json -Compress
     }
-    function Get-HostText([scriptblock] $Script) {
-        # What if: lines go to the host, not to a stream: a transcript sees them, with every stream sent to the host too.
-        $file = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'whatif-')
-        Start-Transcript $file -Force | Out-Null
-        try { & $Script *>&1 | Out-Host } finally { Stop-Transcript | Out-Null }
-        Get-Content $file -Raw
-        Remove-Item $file
-    }
     function Start-EnforcingMoto {
         # A moto server of this test's own on a free loopback port, started with the caller's environment; waits until it answers.
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)

@@ -48,6 +48,9 @@ BeforeAll {
         'Block-PublicBucket'   = { Block-PublicBucket $bucket -Force -BackupPath $records }
         # A record to undo needs a block first: both go through the endpoints of the environment.
         'Unblock-PublicBucket' = { Block-PublicBucket $public -Force -PassThru -BackupPath $records | Unblock-PublicBucket -Force }
+        'Install-PublicBucketGuard'   = { Install-PublicBucketGuard -TargetRegion us-west-1 -WarningAction SilentlyContinue }
+        'Get-PublicBucketGuard'       = { Get-PublicBucketGuard -TargetRegion us-west-1 }
+        'Uninstall-PublicBucketGuard' = { Uninstall-PublicBucketGuard -TargetRegion us-west-1 -Force }
     }
 }
 
