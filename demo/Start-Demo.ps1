@@ -42,6 +42,7 @@ Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wild
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['*-PublicBucket:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['*-PublicBucketGuard:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
@@ -103,6 +104,18 @@ Revoke-RoleSession DemoAuditor -Force -PassThru | Format-Table | Out-Host
 Show-Step 'The same role by its assumed-role session ARN, with an earlier time: the later time already set is kept'
 Revoke-RoleSession -RoleArn 'arn:aws:sts::123456789012:assumed-role/DemoAuditor/leaked' -Before (Get-Date).AddHours(-1) -Force -PassThru |
     Format-Table | Out-Host
+
+Show-Step 'Install-PublicBucketGuard: what AWS itself would watch, notify and fix in the buckets'' region (-WhatIf)'
+Install-PublicBucketGuard -Remediate -WhatIf
+
+Show-Step 'Install it (EventBridge rule, SNS topic, runbook target, two roles); a second run changes nothing'
+Install-PublicBucketGuard -Remediate -WarningAction SilentlyContinue | Format-Table | Out-Host
+Install-PublicBucketGuard -Remediate -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -match 'nothing changed' } | Out-Host
+
+Show-Step 'Someone disables the rule: Get-PublicBucketGuard names the missing piece; Uninstall removes only what AwsGuard tagged'
+Invoke-Aws events disable-rule --name AwsGuard-PublicBucketGuard
+Get-PublicBucketGuard | Format-List Region, Status, Missing | Out-Host
+Uninstall-PublicBucketGuard -Force | Format-Table | Out-Host
 
 Show-Step "Seeding the Storage Gateway double at $env:AWSGUARD_SGW_URL (moto has no Storage Gateway)"
 $seed = @{ gateways = @(@{ region = 'us-east-1'; name = 'demo-volumes'; type = 'STORED'; volumes = @(
