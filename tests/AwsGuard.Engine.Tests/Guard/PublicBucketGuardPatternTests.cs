@@ -19,7 +19,9 @@ namespace AwsGuard.Engine.Tests.Guard;
 /// examples: requestParameters carry the headers x-amz-acl and x-amz-grant-*, as a string or an array, and PutObjectAcl's
 /// body as AccessControlPolicy.AccessControlList.Grant, one object or an array). Each record goes through moto's PutEvents
 /// to a copy of the installed rule (same pattern) whose target is a temporary SQS queue: moto fails PutEvents for a rule
-/// with an SNS target, and its TestEventPattern is a stub.
+/// with an SNS target, and its TestEventPattern is a stub. Where moto differs from AWS: its matcher does not look inside
+/// arrays of objects (a Grant list), so those records carry moto's outcome beside AWS's; and AWS refuses PutEvents with a
+/// source starting "aws.", so on AWS only S3 itself (through CloudTrail) can send these events.
 /// </summary>
 [Collection(LocalAwsCollection.Name)]
 public sealed class PublicBucketGuardPatternTests

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -206,5 +207,54 @@ ct.put_event_selectors(TrailName='{trail}', EventSelectors=[{{'ReadWriteType': '
         var error = await Assert.ThrowsAsync<AwsGuardException>(() => service.PlanInstallAsync(region, new GuardOptions { TopicArn = missing }, None));
         Assert.Equal("TopicNotFound", error.ErrorId);
         Assert.Equal(GuardStatus.NotInstalled, (await service.GetAsync(region, None)).Status);
+    }
+}
+
+/// <summary>Install is all or nothing per region: a step that fails takes back the ones before it.</summary>
+[Collection(LocalAwsCollection.Name)]
+public sealed class PublicBucketGuardRollbackTests
+{
+    private readonly LocalAws _aws;
+
+    public PublicBucketGuardRollbackTests(LocalAws aws) => _aws = aws;
+
+    [Fact]
+    public async Task A_refused_target_takes_back_the_topic_rule_and_roles_created_before_it()
+    {
+        const string region = "eu-west-3";
+        var none = CancellationToken.None;
+        var iam = new IamClient(Tools.Keys, LocalAws.Region, _aws.Endpoint);
+        var service = new PublicBucketGuardService(
+            r => new RefusingTargets(new EventBridgeClient(Tools.Keys, r, _aws.Endpoint)),
+            r => new SnsClient(Tools.Keys, r, _aws.Endpoint),
+            r => new CloudTrailClient(Tools.Keys, r, _aws.Endpoint),
+            iam, _ => Task.FromResult("123456789012"), _ => Task.FromResult<IReadOnlyList<string>>(new[] { region }));
+
+        var plan = await service.PlanInstallAsync(region, new GuardOptions { Remediate = true }, none);
+        var error = await Assert.ThrowsAsync<AwsGuardException>(() => service.ApplyAsync(plan, none));
+        Assert.Equal("AccessDeniedException", error.ErrorId);
+        Assert.StartsWith($"{region}: could not put target AwsGuard-Notify", error.Message);
+        Assert.Contains("Taken back: ", error.Message);
+        Assert.DoesNotContain("not taken back", error.Message);
+
+        var after = await service.GetAsync(region, none);
+        Assert.Equal(GuardStatus.NotInstalled, after.Status);
+        Assert.Null(await new SnsClient(Tools.Keys, region, _aws.Endpoint).GetTopicAttributesAsync($"arn:aws:sns:{region}:123456789012:AwsGuard-PublicBucket", none));
+        await Assert.ThrowsAsync<WireServiceException>(() => iam.GetRoleAsync($"AwsGuard-PublicBucketGuard-Automation-{region}", none));
+    }
+
+    /// <summary>EventBridge as moto serves it, except that PutTargets is refused as AWS refuses a caller without events:PutTargets.</summary>
+    private sealed class RefusingTargets(IEventBridgeClient inner) : IEventBridgeClient
+    {
+        public Task<string> PutRuleAsync(EventRuleRequest rule, CancellationToken cancel) => inner.PutRuleAsync(rule, cancel);
+        public Task<EventRule?> DescribeRuleAsync(string name, string? eventBusName, CancellationToken cancel) => inner.DescribeRuleAsync(name, eventBusName, cancel);
+        public Task<IReadOnlyDictionary<string, string>> ListTagsForResourceAsync(string arn, CancellationToken cancel) => inner.ListTagsForResourceAsync(arn, cancel);
+        public Task<IReadOnlyList<EventTarget>> ListTargetsByRuleAsync(string rule, string? eventBusName, CancellationToken cancel) => inner.ListTargetsByRuleAsync(rule, eventBusName, cancel);
+        public Task RemoveTargetsAsync(string rule, string? eventBusName, IEnumerable<string> ids, CancellationToken cancel) => inner.RemoveTargetsAsync(rule, eventBusName, ids, cancel);
+        public Task DeleteRuleAsync(string name, string? eventBusName, CancellationToken cancel) => inner.DeleteRuleAsync(name, eventBusName, cancel);
+
+        public Task PutTargetsAsync(string rule, string? eventBusName, IEnumerable<EventTarget> targets, CancellationToken cancel) =>
+            throw new WireServiceException("EventBridge", "PutTargets", "AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/x is not authorized to perform: events:PutTargets", System.Net.HttpStatusCode.BadRequest, "req-1");
     }
 }
