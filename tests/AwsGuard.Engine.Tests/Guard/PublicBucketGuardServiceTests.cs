@@ -114,7 +114,7 @@ public sealed class PublicBucketGuardServiceTests
     {
         const string region = "eu-west-2";
         var service = Service(_aws);
-        await Install(service, region, new GuardOptions());
+        await Install(service, region, new GuardOptions { Remediate = true });
         var topic = $"arn:aws:sns:{region}:{Account}:AwsGuard-PublicBucket";
         await Tools.Python(_aws.Endpoint, $@"
 import boto3, os
@@ -127,7 +127,7 @@ boto3.client('sns', **kw).set_topic_attributes(TopicArn='{topic}', AttributeName
         Assert.Equal(GuardStatus.Partial, partial.Status);
         Assert.Equal(new[] { "topic policy lacks the EventBridge statement", "rule disabled" }, partial.Missing);
 
-        var repaired = await Install(service, region, new GuardOptions());
+        var repaired = await Install(service, region, new GuardOptions { Remediate = true });
         Assert.Equal(GuardStatus.Installed, repaired.Status);
         Assert.Equal(2, repaired.Changes.Length);
 
@@ -135,8 +135,15 @@ boto3.client('sns', **kw).set_topic_attributes(TopicArn='{topic}', AttributeName
 import boto3, os
 boto3.client('events', endpoint_url=os.environ['ENDPOINT'], region_name='{region}').remove_targets(Rule='AwsGuard-PublicBucketGuard', Ids=['AwsGuard-Notify'])
 ");
-        var noTarget = await service.GetAsync(region, None);
-        Assert.Contains("notification target removed", noTarget.Missing);
+        await Tools.Python(_aws.Endpoint, $@"
+import boto3, os
+iam = boto3.client('iam', endpoint_url=os.environ['ENDPOINT'])
+iam.delete_role_policy(RoleName='AwsGuard-PublicBucketGuard-Automation-{region}', PolicyName='AwsGuard-PublicBucketGuard')
+iam.delete_role(RoleName='AwsGuard-PublicBucketGuard-Automation-{region}')
+");
+        var broken = await service.GetAsync(region, None);
+        Assert.Equal(GuardStatus.Partial, broken.Status);
+        Assert.Equal(new[] { "notification target removed", $"role AwsGuard-PublicBucketGuard-Automation-{region} missing" }, broken.Missing);
 
         // Uninstall with -KeepTopic keeps the topic but takes the statement out of its policy.
         var kept = await service.ApplyAsync(await service.PlanUninstallAsync(region, keepTopic: true, None), None);
