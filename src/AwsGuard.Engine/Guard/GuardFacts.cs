@@ -23,7 +23,6 @@ public sealed class GuardFacts
     public string Region { get; set; } = "";
     public string AccountId { get; set; } = "";
     public EventRule? Rule { get; set; }
-    public bool RuleTagged { get; set; }
     public IReadOnlyList<EventTarget> Targets { get; set; } = Array.Empty<EventTarget>();
     /// <summary>The topic the notification target names (or the one asked for); null when neither exists.</summary>
     public string? TopicArn { get; set; }

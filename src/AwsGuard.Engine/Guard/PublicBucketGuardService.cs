@@ -347,10 +347,7 @@ public sealed class PublicBucketGuardService
         var facts = new GuardFacts { Region = region, AccountId = account };
         facts.Rule = await events.DescribeRuleAsync(GuardBlueprint.RuleName, null, cancel).ConfigureAwait(false);
         if (facts.Rule is not null)
-        {
             facts.Targets = await events.ListTargetsByRuleAsync(GuardBlueprint.RuleName, null, cancel).ConfigureAwait(false);
-            facts.RuleTagged = (await events.ListTagsForResourceAsync(facts.Rule.Arn, cancel).ConfigureAwait(false)).ContainsKey(GuardBlueprint.TagKey);
-        }
         facts.TopicArn = topicArn ?? facts.Target(GuardBlueprint.NotifyTargetId)?.Arn ?? GuardBlueprint.TopicArnFor(partition, region, account, topicName);
         var blueprint = new GuardBlueprint(partition, region, account, facts.TopicArn);
         var sns = _sns(region);

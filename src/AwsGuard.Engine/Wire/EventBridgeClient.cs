@@ -18,8 +18,6 @@ public interface IEventBridgeClient
     /// <summary>The rule, or null when it does not exist.</summary>
     Task<EventRule?> DescribeRuleAsync(string name, string? eventBusName, CancellationToken cancel);
 
-    Task<IReadOnlyDictionary<string, string>> ListTagsForResourceAsync(string arn, CancellationToken cancel);
-
     /// <summary>Every target of the rule (all pages).</summary>
     Task<IReadOnlyList<EventTarget>> ListTargetsByRuleAsync(string rule, string? eventBusName, CancellationToken cancel);
 
@@ -65,11 +63,6 @@ public sealed class EventBridgeClient(AWSCredentials credentials, string region,
             return null;
         }
     }
-
-    public Task<IReadOnlyDictionary<string, string>> ListTagsForResourceAsync(string arn, CancellationToken cancel) =>
-        Call<IReadOnlyDictionary<string, string>>("ListTagsForResource",
-            w => w.WriteString("ResourceARN", JsonShape.Required(arn, "ResourceARN", "ListTagsForResource")),
-            r => r.Array("Tags").Where(t => t.Str("Key") is not null).ToDictionary(t => t.Str("Key")!, t => t.Str("Value") ?? "", StringComparer.Ordinal), cancel);
 
     public async Task<IReadOnlyList<EventTarget>> ListTargetsByRuleAsync(string rule, string? eventBusName, CancellationToken cancel)
     {

@@ -255,7 +255,6 @@ public sealed class PublicBucketGuardRollbackTests
     {
         public Task<string> PutRuleAsync(EventRuleRequest rule, CancellationToken cancel) => inner.PutRuleAsync(rule, cancel);
         public Task<EventRule?> DescribeRuleAsync(string name, string? eventBusName, CancellationToken cancel) => inner.DescribeRuleAsync(name, eventBusName, cancel);
-        public Task<IReadOnlyDictionary<string, string>> ListTagsForResourceAsync(string arn, CancellationToken cancel) => inner.ListTagsForResourceAsync(arn, cancel);
         public Task<IReadOnlyList<EventTarget>> ListTargetsByRuleAsync(string rule, string? eventBusName, CancellationToken cancel) => inner.ListTargetsByRuleAsync(rule, eventBusName, cancel);
         public Task RemoveTargetsAsync(string rule, string? eventBusName, IEnumerable<string> ids, CancellationToken cancel) => inner.RemoveTargetsAsync(rule, eventBusName, ids, cancel);
         public Task DeleteRuleAsync(string name, string? eventBusName, CancellationToken cancel) => inner.DeleteRuleAsync(name, eventBusName, cancel);
