@@ -44,6 +44,7 @@ Write-Host 'Buckets demo-website (public ACL), demo-invoices (policy with a wild
 Import-Module $ModulePath
 $PSDefaultParameterValues['*-AwsGuard*:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['*-PublicBucket:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['*-PublicBucketGuard:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Revoke-RoleSession:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-RoleTrust:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['New-ThirdPartyRole:EndpointUrl'] = $EndpointUrl
@@ -136,6 +137,7 @@ Remove-Item $metrics
 Show-Step 'Get-EfsPerformance: each file system judged from its own metrics (many clients alone are no reason for Max I/O)'
 Get-EfsPerformance -Days 2 | Where-Object FileSystemId -In $efsIds | Format-Table | Out-Host
 Get-EfsPerformance $efsIds -Days 2 | Format-List FileSystemId, Name, Recommendation, Reasons | Out-Host
+
 Show-Step 'Get-RoleTrust: who outside can assume our roles (one line per trust; moto has no organization here, so outside is External)'
 Get-RoleTrust -ExternalOnly | Sort-Object Risk -Descending | Format-Table | Out-Host
 
@@ -153,6 +155,17 @@ Get-RoleTrust DemoVendorEc2 | Format-Table | Out-Host
 Show-Step 'A wildcard action is refused before any AWS call'
 try { New-ThirdPartyRole DemoVendorAll -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'Vendor-8c1f2e' -Action 'ec2:*' -Confirm:$false }
 catch { Write-Host "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" -ForegroundColor Yellow }
+Show-Step 'Install-PublicBucketGuard: what AWS itself would watch, notify and fix in the buckets'' region (-WhatIf)'
+Install-PublicBucketGuard -Remediate -WhatIf
+
+Show-Step 'Install it (EventBridge rule, SNS topic, runbook target, two roles); a second run changes nothing'
+Install-PublicBucketGuard -Remediate -WarningAction SilentlyContinue | Format-Table | Out-Host
+Install-PublicBucketGuard -Remediate -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -match 'nothing changed' } | Out-Host
+
+Show-Step 'Someone disables the rule: Get-PublicBucketGuard names the missing piece; Uninstall removes only what AwsGuard tagged'
+Invoke-Aws events disable-rule --name AwsGuard-PublicBucketGuard
+Get-PublicBucketGuard | Format-List Region, Status, Missing | Out-Host
+Uninstall-PublicBucketGuard -Force | Format-Table | Out-Host
 
 Show-Step "Seeding the Storage Gateway double at $env:AWSGUARD_SGW_URL (moto has no Storage Gateway)"
 $seed = @{ gateways = @(@{ region = 'us-east-1'; name = 'demo-volumes'; type = 'STORED'; volumes = @(

@@ -52,6 +52,9 @@ BeforeAll {
         'Unblock-PublicBucket' = { Block-PublicBucket $public -Force -PassThru -BackupPath $records | Unblock-PublicBucket -Force }
         'Get-RoleTrust'        = { Get-RoleTrust $role }
         'New-ThirdPartyRole'   = { New-ThirdPartyRole (New-UniqueName 'endpoints-vendor-') -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'endpoints-1' -Action ec2:DescribeInstances -Confirm:$false }
+        'Install-PublicBucketGuard'   = { Install-PublicBucketGuard -TargetRegion us-west-1 -WarningAction SilentlyContinue }
+        'Get-PublicBucketGuard'       = { Get-PublicBucketGuard -TargetRegion us-west-1 }
+        'Uninstall-PublicBucketGuard' = { Uninstall-PublicBucketGuard -TargetRegion us-west-1 -Force }
     }
 }
 

@@ -26,6 +26,9 @@ BeforeAll {
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
         'Get-EfsPerformance'   = 'src/AwsGuard.Engine/FileSystems', 'src/AwsGuard/Commands/GetEfsPerformanceCommand.cs'
+        'Install-PublicBucketGuard'   = 'src/AwsGuard.Engine/Guard', 'src/AwsGuard/Commands/InstallPublicBucketGuardCommand.cs', 'src/AwsGuard/Commands/PublicBucketGuardCommand.cs'
+        'Get-PublicBucketGuard'       = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
+        'Uninstall-PublicBucketGuard' = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

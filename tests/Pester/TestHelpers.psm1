@@ -68,6 +68,15 @@ function Exit-AwsSandbox($Sandbox) {
     Remove-Item $Sandbox.Folder -Recurse -Force
 }
 
+function Get-HostText([scriptblock] $Script) {
+    <# What if: lines go to the host, not to a stream: a transcript sees them, with every stream sent to the host too. #>
+    $file = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'whatif-')
+    Start-Transcript $file -Force | Out-Null
+    try { & $Script *>&1 | Out-Host } finally { Stop-Transcript | Out-Null }
+    Get-Content $file -Raw
+    Remove-Item $file
+}
+
 function Get-AllStreams([scriptblock] $Script) {
     <# Runs a script with -Verbose/-Debug preferences on and returns every record of every stream as text. #>
     $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'

@@ -120,6 +120,10 @@ public sealed class PublicAccessScanner
         } while (token is not null);
     }
 
+    /// <summary>The bucket's region: as the listing gave it, else from GetBucketLocation.</summary>
+    public Task<string> RegionOfAsync(ListedBucket bucket, CancellationToken cancel) =>
+        bucket.Region is { } region ? Task.FromResult(region) : LocateAsync(bucket.Name, cancel);
+
     /// <summary>Evaluates a bucket a user named (the name is checked first), and the ACL of <paramref name="key"/> when given.</summary>
     public Task<BucketExposure> EvaluateAsync(string bucket, string? key, CancellationToken cancel)
     {

@@ -58,6 +58,9 @@ public static class ServiceEndpoints
         ["efs"] = "EFS",
         ["cloudwatch"] = "CloudWatch",
         ["organizations"] = "Organizations",
+        ["events"] = "EventBridge",
+        ["sns"] = "SNS",
+        ["cloudtrail"] = "CloudTrail",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

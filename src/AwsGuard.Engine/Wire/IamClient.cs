@@ -25,6 +25,8 @@ public interface IIamClient
     Task DeleteRoleAsync(string roleName, CancellationToken cancel);
     Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
     Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel);
+    Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel);
+    Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -118,24 +120,28 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
             ("MaxSessionDuration", maxSessionDurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("PermissionsBoundary", permissionsBoundaryArn),
         };
-        var n = 0;
-        foreach (var tag in tags ?? new Dictionary<string, string>())
-        {
-            n++;
-            parameters.Add(($"Tags.member.{n}.Key", tag.Key));
-            parameters.Add(($"Tags.member.{n}.Value", tag.Value));
-        }
+        parameters.AddRange(QueryProtocol.Members("Tags.member", tags));
         var r = await Call("CreateRole", cancel, parameters.ToArray()).ConfigureAwait(false);
         return ReadRole(r.Child("Role"));
     }
 
-    public async Task DeleteRoleAsync(string roleName, CancellationToken cancel) =>
-        await Call("DeleteRole", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRole"))).ConfigureAwait(false);
+    public Task DeleteRoleAsync(string roleName, CancellationToken cancel) =>
+        Call("DeleteRole", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRole")));
 
-    public async Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) =>
-        await Call("DeleteRolePolicy", cancel,
-            ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRolePolicy")),
-            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "DeleteRolePolicy"))).ConfigureAwait(false);
+    public Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel) =>
+        Call("UpdateAssumeRolePolicy", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "UpdateAssumeRolePolicy")),
+            ("PolicyDocument", JsonShape.Required(trustPolicy, "PolicyDocument", "UpdateAssumeRolePolicy")));
+
+    public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) =>
+        Call("DeleteRolePolicy", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "DeleteRolePolicy")),
+            ("PolicyName", JsonShape.Required(policyName, "PolicyName", "DeleteRolePolicy")));
+
+    /// <summary>The role's tags (IAM allows at most 50, so one page of 100 holds them all).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel)
+    {
+        var r = await Call("ListRoleTags", cancel, ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRoleTags")), ("MaxItems", "100")).ConfigureAwait(false);
+        return QueryProtocol.ReadTags(r);
+    }
 
     /// <summary>
     /// One page of the account's roles (with their inline policies' documents, attached policies and RoleLastUsed) and

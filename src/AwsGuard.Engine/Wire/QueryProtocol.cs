@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -26,6 +27,24 @@ internal static class QueryProtocol
                 form.Append('&').Append(Uri.EscapeDataString(parameter.Key)).Append('=').Append(Uri.EscapeDataString(parameter.Value));
         return Encoding.UTF8.GetBytes(form.ToString());
     }
+
+    /// <summary>A list of Key/Value members (tags in IAM and SNS): Tags.member.1.Key=...&amp;Tags.member.1.Value=....</summary>
+    public static IEnumerable<(string, string?)> Members(string prefix, IReadOnlyDictionary<string, string>? tags)
+    {
+        var i = 0;
+        foreach (var tag in tags ?? new Dictionary<string, string>())
+        {
+            i++;
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            yield return ($"{prefix}.{n}.Key", tag.Key);
+            yield return ($"{prefix}.{n}.Value", tag.Value);
+        }
+    }
+
+    /// <summary>&lt;Tags&gt;&lt;member&gt;&lt;Key/&gt;&lt;Value/&gt; as a dictionary.</summary>
+    public static IReadOnlyDictionary<string, string> ReadTags(XElement result) =>
+        result.Child("Tags").Children("member").Where(m => m.Text("Key") is not null)
+            .ToDictionary(m => m.Text("Key")!, m => m.Text("Value") ?? "", StringComparer.Ordinal);
 
     public static WireRequest CreateRequest(string service, string signingName, WireEndpoint endpoint, string operation, byte[] body)
     {

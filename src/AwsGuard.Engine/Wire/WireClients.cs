@@ -21,4 +21,10 @@ public static class WireClients
     public static IEfsClient Efs(AWSCredentials credentials, string region, Uri? endpoint) => new EfsClient(credentials, region, endpoint);
 
     public static ICloudWatchClient CloudWatch(AWSCredentials credentials, string region, Uri? endpoint) => new CloudWatchClient(credentials, region, endpoint);
+
+    public static IEventBridgeClient Events(AWSCredentials credentials, string region, Uri? endpoint) => new EventBridgeClient(credentials, region, endpoint);
+
+    public static ISnsClient Sns(AWSCredentials credentials, string region, Uri? endpoint) => new SnsClient(credentials, region, endpoint);
+
+    public static ICloudTrailClient CloudTrail(AWSCredentials credentials, string region, Uri? endpoint) => new CloudTrailClient(credentials, region, endpoint);
 }

@@ -32,6 +32,12 @@ public static class WireEndpoints
 
     public static WireEndpoint StorageGateway(string region, Uri? endpointOverride) => Regional("storagegateway", region, endpointOverride);
 
+    public static WireEndpoint Events(string region, Uri? endpointOverride) => Regional("events", region, endpointOverride);
+
+    public static WireEndpoint Sns(string region, Uri? endpointOverride) => Regional("sns", region, endpointOverride);
+
+    public static WireEndpoint CloudTrail(string region, Uri? endpointOverride) => Regional("cloudtrail", region, endpointOverride);
+
     /// <summary>
     /// IAM: iam.amazonaws.com (us-east-1), iam.cn-north-1.amazonaws.com.cn (cn-north-1), iam.us-gov.amazonaws.com
     /// (us-gov-west-1); in the other partitions iam.&lt;region&gt;.&lt;suffix&gt;, as botocore names their home regions.

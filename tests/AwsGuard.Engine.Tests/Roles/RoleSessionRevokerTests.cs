@@ -179,6 +179,8 @@ public sealed class RoleSessionRevokerTests
         public Task DeleteRoleAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
         public Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancel) => throw new NotSupportedException();
         public Task<AuthorizationDetailsPage> GetAccountAuthorizationDetailsAsync(IReadOnlyList<string> filter, string? marker, int? maxItems, CancellationToken cancel) => throw new NotSupportedException();
+        public Task UpdateAssumeRolePolicyAsync(string roleName, string trustPolicy, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<IReadOnlyDictionary<string, string>> ListRoleTagsAsync(string roleName, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 

@@ -50,6 +50,39 @@ public sealed class WireSigningTests
         AssertSameSignature(recorded, ours);
     }
 
+    [Theory]
+    [InlineData("events", "describe-rule", "AWSEvents", "DescribeRule", "EventBridge")]
+    [InlineData("cloudtrail", "get-event-selectors", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", "GetEventSelectors", "CloudTrail")]
+    public async Task Json11_EventBridge_and_CloudTrail_signatures_match_the_aws_cli(string cli, string command, string prefix, string operation, string service)
+    {
+        var recorded = await Record("application/x-amz-json-1.1", "{}", cli, command, cli == "events" ? "--name" : "--trail-name", "AwsGuard-PublicBucketGuard");
+        Assert.Equal(prefix + "." + operation, recorded.Headers["X-Amz-Target"]);
+        var endpoint = cli == "events" ? WireEndpoints.Events("us-east-1", recorded.Endpoint) : WireEndpoints.CloudTrail("us-east-1", recorded.Endpoint);
+        AssertSameSignature(recorded, Json11Protocol.CreateRequest(service, cli, endpoint, prefix, operation, recorded.Body));
+    }
+
+    [Fact]
+    public async Task Query_Sns_and_Iam_tag_members_are_byte_identical_to_the_aws_cli()
+    {
+        // botocore writes a space as "+", QueryProtocol as %20: both decode alike, so these values avoid spaces.
+        var tags = new Dictionary<string, string> { ["AwsGuard:Guard"] = "PublicBucketGuard", ["team"] = "a+b/c=d" };
+        var recorded = await Record("text/xml",
+            "<CreateTopicResponse><CreateTopicResult><TopicArn>arn:aws:sns:us-east-1:123456789012:t</TopicArn></CreateTopicResult></CreateTopicResponse>",
+            "sns", "create-topic", "--name", "AwsGuard-PublicBucket", "--tags", "Key=AwsGuard:Guard,Value=PublicBucketGuard", "Key=team,Value=a+b/c=d");
+        var parameters = new List<KeyValuePair<string, string?>> { new("Name", "AwsGuard-PublicBucket") };
+        parameters.AddRange(SnsClient.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
+        var body = QueryProtocol.Form("CreateTopic", "2010-03-31", parameters);
+        Assert.Equal(Encoding.UTF8.GetString(recorded.Body), Encoding.UTF8.GetString(body));
+        AssertSameSignature(recorded, QueryProtocol.CreateRequest("SNS", "sns", WireEndpoints.Sns("us-east-1", recorded.Endpoint), "CreateTopic", body));
+
+        var trust = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+        var iam = await Record("text/xml", "<CreateRoleResponse><CreateRoleResult><Role><RoleName>r</RoleName></Role></CreateRoleResult></CreateRoleResponse>",
+            "iam", "create-role", "--role-name", "r", "--assume-role-policy-document", trust, "--description", "d", "--tags", "Key=AwsGuard:Guard,Value=PublicBucketGuard", "Key=team,Value=a+b/c=d");
+        var iamParameters = new List<KeyValuePair<string, string?>> { new("RoleName", "r"), new("AssumeRolePolicyDocument", trust), new("Description", "d") };
+        iamParameters.AddRange(SnsClient.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
+        Assert.Equal(Encoding.UTF8.GetString(iam.Body), Encoding.UTF8.GetString(QueryProtocol.Form("CreateRole", "2010-05-08", iamParameters)));
+    }
+
     [Fact]
     public async Task RestXml_S3Control_signature_matches_the_aws_cli()
     {
