@@ -55,6 +55,7 @@ public static class ServiceEndpoints
         ["iam"] = "IAM",
         ["logs"] = "CloudWatch Logs",
         ["storagegateway"] = "Storage Gateway",
+        ["ec2"] = "EC2",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

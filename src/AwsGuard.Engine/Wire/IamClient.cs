@@ -15,6 +15,12 @@ public interface IIamClient
     Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancel);
     Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancel);
     Task<RolePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancel);
+    Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+    Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel);
+    Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel);
+    Task<IamPolicy> GetPolicyAsync(string arn, CancellationToken cancel);
+    Task<IamPolicyVersion> GetPolicyVersionAsync(string arn, string versionId, CancellationToken cancel);
 }
 
 /// <summary>IAM over the Query protocol (version 2010-05-08), on the partition's global endpoint.</summary>
@@ -58,11 +64,65 @@ public sealed class IamClient(AWSCredentials credentials, string region, Uri? en
         };
     }
 
-    internal async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    public async Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
     {
         var r = await Call("ListRolePolicies", cancel,
             ("RoleName", JsonShape.Required(roleName, "RoleName", "ListRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
         return Page(r, r.Child("PolicyNames").Children("member").Select(m => m.Value));
+    }
+
+    public async Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+        string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel)
+    {
+        var parameters = new List<(string, string?)>
+        {
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "CreateRole")),
+            ("AssumeRolePolicyDocument", JsonShape.Required(trustPolicy, "AssumeRolePolicyDocument", "CreateRole")),
+            ("Description", description),
+            ("MaxSessionDuration", maxSessionDurationSeconds?.ToString()),
+            ("PermissionsBoundary", permissionsBoundaryArn),
+        };
+        var n = 0;
+        foreach (var tag in tags ?? new Dictionary<string, string>())
+        {
+            n++;
+            parameters.Add(($"Tags.member.{n}.Key", tag.Key));
+            parameters.Add(($"Tags.member.{n}.Value", tag.Value));
+        }
+        var r = await Call("CreateRole", cancel, parameters.ToArray()).ConfigureAwait(false);
+        return ReadRole(r.Child("Role"));
+    }
+
+    public async Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel)
+    {
+        var r = await Call("ListAttachedRolePolicies", cancel,
+            ("RoleName", JsonShape.Required(roleName, "RoleName", "ListAttachedRolePolicies")), ("Marker", marker), ("MaxItems", maxItems?.ToString())).ConfigureAwait(false);
+        return Page(r, r.Child("AttachedPolicies").Children("member").Select(m => new AttachedPolicy
+        {
+            PolicyName = m.Text("PolicyName"),
+            PolicyArn = m.Text("PolicyArn"),
+        }));
+    }
+
+    public async Task<IamPolicy> GetPolicyAsync(string arn, CancellationToken cancel)
+    {
+        var r = await Call("GetPolicy", cancel, ("PolicyArn", JsonShape.Required(arn, "PolicyArn", "GetPolicy"))).ConfigureAwait(false);
+        var policy = r.Child("Policy");
+        return new IamPolicy { PolicyName = policy.Text("PolicyName"), Arn = policy.Text("Arn"), DefaultVersionId = policy.Text("DefaultVersionId") };
+    }
+
+    public async Task<IamPolicyVersion> GetPolicyVersionAsync(string arn, string versionId, CancellationToken cancel)
+    {
+        var r = await Call("GetPolicyVersion", cancel,
+            ("PolicyArn", JsonShape.Required(arn, "PolicyArn", "GetPolicyVersion")),
+            ("VersionId", JsonShape.Required(versionId, "VersionId", "GetPolicyVersion"))).ConfigureAwait(false);
+        var version = r.Child("PolicyVersion");
+        return new IamPolicyVersion
+        {
+            VersionId = version.Text("VersionId"),
+            IsDefaultVersion = version.Bool("IsDefaultVersion") ?? false,
+            Document = DecodePolicy(version.Text("Document")),
+        };
     }
 
     private static IamPage<T> Page<T>(XElement result, IEnumerable<T> items) =>
@@ -104,8 +164,29 @@ public sealed class RolePolicy
     public string? PolicyDocument { get; set; }
 }
 
+public sealed class AttachedPolicy
+{
+    public string? PolicyName { get; set; }
+    public string? PolicyArn { get; set; }
+}
+
+public sealed class IamPolicy
+{
+    public string? PolicyName { get; set; }
+    public string? Arn { get; set; }
+    public string? DefaultVersionId { get; set; }
+}
+
+public sealed class IamPolicyVersion
+{
+    public string? VersionId { get; set; }
+    public bool IsDefaultVersion { get; set; }
+    /// <summary>The policy as JSON (decoded from IAM's URL encoding).</summary>
+    public string? Document { get; set; }
+}
+
 /// <summary>One page of an IAM listing: its items, and the Marker of the next page when IsTruncated.</summary>
-internal sealed class IamPage<T>
+public sealed class IamPage<T>
 {
     public List<T> Items { get; set; } = new();
     public bool IsTruncated { get; set; }

@@ -168,6 +168,19 @@ public sealed class RoleSessionRevokerTests
             return Task.CompletedTask;
         }
 
+        // The revoker reads and writes one inline policy; the rest of IAM is not its business.
+        public Task<IamPage<string>> ListRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) =>
+            throw new NotSupportedException();
+
+        public Task<IamRole> CreateRoleAsync(string roleName, string trustPolicy, string? description, int? maxSessionDurationSeconds,
+            string? permissionsBoundaryArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancel) => throw new NotSupportedException();
+
+        public Task<IamPage<AttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? marker, int? maxItems, CancellationToken cancel) =>
+            throw new NotSupportedException();
+
+        public Task<IamPolicy> GetPolicyAsync(string arn, CancellationToken cancel) => throw new NotSupportedException();
+
+        public Task<IamPolicyVersion> GetPolicyVersionAsync(string arn, string versionId, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 
