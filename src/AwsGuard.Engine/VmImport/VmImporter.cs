@@ -17,15 +17,31 @@ using AwsGuard.Engine.Wire;
 namespace AwsGuard.Engine.VmImport;
 
 /// <summary>Where a disk is (or will be) for an import, and with which service role and KMS key.</summary>
-public sealed class VmImportSource(string? localPath, string bucket, string key, string roleName, string? kmsKeyId)
+public sealed class VmImportSource(string? localPath, string? bucket, string key, string roleName, string? kmsKeyId)
 {
     /// <summary>The local file to upload; null when the disk is already in S3.</summary>
     public string? LocalPath { get; } = localPath;
-    public string Bucket { get; } = bucket;
+
+    /// <summary>The bucket the disk is (or goes) in; null when Test-VmImport checks a local file alone.</summary>
+    public string? Bucket { get; } = bucket;
     public string Key { get; } = key;
     public string RoleName { get; } = roleName;
     public string? KmsKeyId { get; } = kmsKeyId;
-    public string Url => TransferLocation.Url(Bucket, Key);
+    public string? Url => Bucket is null ? null : TransferLocation.Url(Bucket, Key);
+
+    /// <summary>A local disk, to go to s3://bucket/key (the file's name when no key is given).</summary>
+    public static VmImportSource ForFile(string localPath, string? bucket, string? key, string roleName, string? kmsKeyId) =>
+        new(localPath, bucket, string.IsNullOrEmpty(key) ? Path.GetFileName(localPath) : key!, roleName, kmsKeyId);
+
+    /// <summary>A disk already in S3, as s3://bucket/key; a bucket or prefix alone is an InvalidArgument error.</summary>
+    public static VmImportSource ForS3(string s3Uri, string roleName, string? kmsKeyId)
+    {
+        var location = TransferLocation.Parse(s3Uri);
+        if (!location.IsS3 || location.IsPrefix)
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "NotADiskObject",
+                $"'{s3Uri}' names no object: give the disk image's S3 URI, s3://bucket/key.", s3Uri);
+        return new(null, location.Bucket, location.Key, roleName, kmsKeyId);
+    }
 }
 
 /// <summary>What Test-VmImport found: each check, and the disk's format when it could be read.</summary>
@@ -99,15 +115,15 @@ public sealed class VmImporter
             checks.Add(VmImportRules.Size(size));
         }
 
-        var location = await BucketLocationAsync(source.Bucket, cancel).ConfigureAwait(false);
-        checks.Add(VmImportRules.Bucket(source.Bucket, location is not null));
+        var location = source.Bucket is null ? null : await BucketLocationAsync(source.Bucket, cancel).ConfigureAwait(false);
+        if (source.Bucket is not null) checks.Add(VmImportRules.Bucket(source.Bucket, location is not null));
         if (location is not null)
         {
-            checks.Add(VmImportRules.BucketRegion(source.Bucket, location, _region));
+            checks.Add(VmImportRules.BucketRegion(source.Bucket!, location, _region));
             if (source.LocalPath is null)
             {
                 var size = await ObjectSizeAsync(source, cancel).ConfigureAwait(false);
-                checks.Add(VmImportRules.Object(source.Url, size));
+                checks.Add(VmImportRules.Object(source.Url!, size));
                 if (size is { } bytes)
                 {
                     disk = DiskImage.Detect(await RangeAsync(source, 0, Math.Min(bytes, DiskImage.HeadLength), cancel).ConfigureAwait(false),
@@ -123,9 +139,13 @@ public sealed class VmImporter
         if (role is not null)
         {
             checks.Add(VmImportRules.RoleTrust(source.RoleName, role.AssumeRolePolicyDocument));
-            var policies = await RolePoliciesAsync(source.RoleName, cancel).ConfigureAwait(false);
-            checks.Add(VmImportRules.RolePermissions(source.RoleName, policies, partition, source.Bucket, source.Key,
-                KmsKeyArn(source.KmsKeyId, partition, caller.Account)));
+            // What the role must allow depends on the bucket: without one, only its trust can be judged.
+            if (source.Bucket is not null)
+            {
+                var policies = await RolePoliciesAsync(source.RoleName, cancel).ConfigureAwait(false);
+                checks.Add(VmImportRules.RolePermissions(source.RoleName, policies, partition, source.Bucket, source.Key,
+                    KmsKeyArn(source.KmsKeyId, partition, caller.Account)));
+            }
         }
         checks.Add(VmImportRules.Caller(caller.Arn));
 
@@ -144,6 +164,7 @@ public sealed class VmImporter
     /// </summary>
     public async Task<List<string>> CreateRoleAsync(VmImportSource source, VmImportReport report, CancellationToken cancel)
     {
+        var bucket = source.Bucket ?? throw new ArgumentException("-CreateRole scopes the policy to a bucket.", nameof(source));
         var done = new List<string>();
         var missing = report.Failed("Role");
         if (missing)
@@ -154,10 +175,10 @@ public sealed class VmImporter
         }
         if (missing || report.Failed("Role permissions"))
         {
-            var name = VmImportRules.PolicyName(source.Bucket);
+            var name = VmImportRules.PolicyName(bucket);
             await _iam.PutRolePolicyAsync(source.RoleName, name,
-                VmImportRules.RolePolicy(report.Partition, source.Bucket, KmsKeyArn(source.KmsKeyId, report.Partition, report.AccountId)), cancel).ConfigureAwait(false);
-            done.Add($"Put the inline policy {name} on {source.RoleName}: s3://{source.Bucket} and the EC2 image actions.");
+                VmImportRules.RolePolicy(report.Partition, bucket, KmsKeyArn(source.KmsKeyId, report.Partition, report.AccountId)), cancel).ConfigureAwait(false);
+            done.Add($"Put the inline policy {name} on {source.RoleName}: s3://{bucket} and the EC2 image actions.");
         }
         return done;
     }
@@ -165,6 +186,7 @@ public sealed class VmImporter
     /// <summary>ImportImage of the disk in S3, in the format its content shows.</summary>
     public async Task<VmImportTask> StartAsync(VmImportSource source, DiskFacts disk, VmImportSettings settings, string accountId, CancellationToken cancel)
     {
+        if (source.Bucket is null) throw new ArgumentException("An import reads the disk from a bucket.", nameof(source));
         var answer = await _ec2.ImportImageAsync(new ImportImageRequest
         {
             DiskContainers = new List<ImageDiskContainer>
