@@ -22,6 +22,10 @@ BeforeAll {
         'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
+        'Test-VmImport'        = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/TestVmImportCommand.cs'
+        'Import-VmImage'       = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/ImportVmImageCommand.cs', 'src/AwsGuard/Commands/VmImportFollow.cs'
+        'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
+        'Stop-VmImportTask'    = @()
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 
