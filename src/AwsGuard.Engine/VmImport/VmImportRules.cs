@@ -89,7 +89,8 @@ public static class VmImportRules
             "Shrink the disk in the VM before exporting, or move the VM with AWS Application Migration Service.")
         : Pass("Disk size", Gib(bytes));
 
-    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB ({bytes} bytes)";
+    private static string Gib(long bytes) =>
+        (bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.##} GiB" : $"{bytes / (double)(1L << 20):0.##} MiB") + $" ({bytes} bytes)";
 
     public static VmImportCheck Bucket(string bucket, bool exists) =>
         exists ? Pass("Bucket", $"s3://{bucket} exists.")
