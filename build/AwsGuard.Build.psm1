@@ -107,8 +107,15 @@ function Start-StorageGatewayDouble {
     Start-LoopbackServer 'sgw-double' 'python3' { param($port) $script, '--port', $port } '_double/health'
 }
 
+function Start-Ec2ImportDouble {
+    <# Starts tests/doubles/ec2_import_double.py (moto has no ImportImage) on a free loopback port. #>
+    if (-not (Get-Command python3 -ErrorAction SilentlyContinue)) { throw 'python3 was not found: the EC2 import double needs it.' }
+    $script = Join-Path $Root 'tests/doubles/ec2_import_double.py'
+    Start-LoopbackServer 'ec2-double' 'python3' { param($port) $script, '--port', $port } '_double/health'
+}
+
 function Stop-LoopbackServer {
-    <# Stops a server Start-LoopbackServer started (moto, the Storage Gateway double). #>
+    <# Stops a server Start-LoopbackServer started (moto, the Storage Gateway and EC2 import doubles). #>
     param($Server)
     if ($Server -and -not $Server.Process.HasExited) {
         $Server.Process.Kill($true)
@@ -121,12 +128,15 @@ function Invoke-Tests {
     param([string] $Configuration, [string] $Filter)
     $aws = Start-LocalAws
     $sgw = $null
+    $ec2 = $null
     $env:AWSGUARD_MOTO_URL = $aws.Url
     $env:AWSGUARD_MODULE = Join-Path $ModuleOut 'AwsGuard.psd1'
     $env:AWSGUARD_PACKAGES = Join-Path $Root 'out/packages'
     try {
         $sgw = Start-StorageGatewayDouble
         $env:AWSGUARD_SGW_URL = $sgw.Url
+        $ec2 = Start-Ec2ImportDouble
+        $env:AWSGUARD_EC2_URL = $ec2.Url
         $results = Join-Path $Root 'out/TestResults'
         $xunit = Invoke-Xunit $Configuration $results $Filter
         $pester = Invoke-PesterSuite $results $Filter
@@ -134,7 +144,8 @@ function Invoke-Tests {
     finally {
         Stop-LoopbackServer $aws
         if ($sgw) { Stop-LoopbackServer $sgw }
-        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_SGW_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
+        if ($ec2) { Stop-LoopbackServer $ec2 }
+        Remove-Item Env:AWSGUARD_MOTO_URL, Env:AWSGUARD_SGW_URL, Env:AWSGUARD_EC2_URL, Env:AWSGUARD_MODULE, Env:AWSGUARD_NUGET_PACKAGES, Env:AWSGUARD_PACKAGES -ErrorAction SilentlyContinue
     }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
@@ -201,16 +212,21 @@ function Restore-TestTools {
 function Invoke-Demo {
     $aws = Start-LocalAws
     $sgw = $null
+    $ec2 = $null
     try {
-        # The demo finds the Storage Gateway double (Set-/Get-GatewayChap) in AWSGUARD_SGW_URL.
+        # The demo finds the Storage Gateway double (Set-/Get-GatewayChap) in AWSGUARD_SGW_URL, the EC2 import double
+        # (Import-VmImage) in AWSGUARD_EC2_URL.
         $sgw = Start-StorageGatewayDouble
         $env:AWSGUARD_SGW_URL = $sgw.Url
+        $ec2 = Start-Ec2ImportDouble
+        $env:AWSGUARD_EC2_URL = $ec2.Url
         return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
     }
     finally {
         Stop-LoopbackServer $aws
         if ($sgw) { Stop-LoopbackServer $sgw }
-        Remove-Item Env:AWSGUARD_SGW_URL -ErrorAction SilentlyContinue
+        if ($ec2) { Stop-LoopbackServer $ec2 }
+        Remove-Item Env:AWSGUARD_SGW_URL, Env:AWSGUARD_EC2_URL -ErrorAction SilentlyContinue
     }
 }
 
@@ -241,4 +257,4 @@ function Clear-BuildOutput {
     }
 }
 
-Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Start-StorageGatewayDouble, Stop-LoopbackServer, Get-PwshCommand
+Export-ModuleMember -Function Invoke-AwsGuardTask, Start-LocalAws, Start-StorageGatewayDouble, Start-Ec2ImportDouble, Stop-LoopbackServer, Get-PwshCommand

@@ -194,4 +194,27 @@ Get-GatewayChap -GatewayArn $gateway.GatewayARN | Where-Object ChapEnabled |
     Set-GatewayChap -InitiatorSecret (ConvertTo-SecureString 'Rotated-00001' -AsPlainText -Force) -TargetSecret (ConvertTo-SecureString 'RotatedTgt-01' -AsPlainText -Force) -Force
 Get-GatewayChap -GatewayArn $gateway.GatewayARN | Format-Table | Out-Host
 
+Show-Step "VM Import: S3, IAM and STS on the local AWS, EC2 on the import double at $env:AWSGUARD_EC2_URL (moto has no ImportImage)"
+$env:AWS_ENDPOINT_URL = $EndpointUrl
+$env:AWS_ENDPOINT_URL_EC2 = $env:AWSGUARD_EC2_URL
+Invoke-Aws s3api create-bucket --bucket demo-vm-imports
+# An OVA as vSphere exports it: a tar archive whose first entry is the .ovf descriptor.
+$ova = Join-Path ([IO.Path]::GetTempPath()) 'demo-web01.ova'
+$bytes = [byte[]]::new(1MB)
+[Text.Encoding]::ASCII.GetBytes('web01.ovf').CopyTo($bytes, 0)
+[Text.Encoding]::ASCII.GetBytes('ustar').CopyTo($bytes, 257)
+[IO.File]::WriteAllBytes($ova, $bytes)
+
+Show-Step 'Test-VmImport: the disk by its content, the bucket, the vmimport role (missing), the caller'
+Test-VmImport -Path $ova -Bucket demo-vm-imports | Format-Table | Out-Host
+
+Show-Step 'Test-VmImport -CreateRole: the role with the documented trust and a policy for the bucket, then every check passes'
+Test-VmImport -Path $ova -Bucket demo-vm-imports -CreateRole -Confirm:$false | Format-Table | Out-Host
+
+Show-Step 'Import-VmImage -Wait: upload, ImportImage, and every stage of the task to its AMI'
+Import-VmImage -Path $ova -Bucket demo-vm-imports -Platform Linux -Wait -PollInterval 1 | Format-Table | Out-Host
+Get-VmImportTask | Format-Table | Out-Host
+Remove-Item $ova
+Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_EC2
+
 Write-Host "`nDemo finished." -ForegroundColor Green

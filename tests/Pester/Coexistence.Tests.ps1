@@ -56,4 +56,19 @@ Use-AwsGuard $other[1]
         $output -match '^AwsGuard coexist-\w+ NotPublic$' | Should -Not -BeNullOrEmpty
         $output | Should -Contain 'logs hello'
     }
+
+    It 'loads AWSSDK.EC2 (the VM import cmdlets) into AwsGuard''s own load context, beside the other AWSSDK' {
+        $output = Invoke-FreshPwsh ($prelude + @"
+`$other = Use-OtherSdk
+`$env:AWS_ENDPOINT_URL = `$endpoint; `$env:AWS_ENDPOINT_URL_EC2 = '$(Get-Ec2ImportDoubleUrl)'
+Import-Module `$env:AWSGUARD_MODULE
+'tasks ' + @(Get-VmImportTask -Credential `$other[1] -Region us-east-1).Count
+foreach (`$context in [Runtime.Loader.AssemblyLoadContext]::All) {
+    if (`$context.Assemblies | Where-Object { `$_.GetName().Name -eq 'AWSSDK.EC2' }) { 'EC2 in ' + `$context.Name }
+}
+"@)
+        $output -match '^tasks \d+$' | Should -Not -BeNullOrEmpty
+        $output | Should -Contain 'EC2 in AwsGuard'
+        $output -match '^EC2 in ' | Should -HaveCount 1
+    }
 }

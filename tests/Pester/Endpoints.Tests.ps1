@@ -1,5 +1,5 @@
 # Every cmdlet, with no -EndpointUrl and only AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_STORAGE_GATEWAY for the gateway
-# cmdlets) set, sends every call it logs to a recording proxy in front of the local AWS: nothing goes half local.
+# cmdlets, AWS_ENDPOINT_URL_EC2 for the VM import ones) set, sends every call it logs to a recording proxy in front of the local AWS: nothing goes half local.
 BeforeDiscovery {
     $cmdlets = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../AwsGuard.psd1')).CmdletsToExport
 }
@@ -21,6 +21,7 @@ BeforeAll {
 
     $awsProxy = Start-RecordingProxy $local.EndpointUrl
     $sgwProxy = Start-RecordingProxy (Get-StorageGatewayDoubleUrl)
+    $ec2Proxy = Start-RecordingProxy (Get-Ec2ImportDoubleUrl)
 
     $bucket = New-UniqueName 'endpoints-'
     $null = & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $bucket 2>&1
@@ -35,6 +36,12 @@ BeforeAll {
     $null = & aws --endpoint-url $local.EndpointUrl s3api create-bucket --bucket $public 2>&1
     $null = & aws --endpoint-url $local.EndpointUrl s3api put-bucket-acl --bucket $public --grant-read 'uri=http://acs.amazonaws.com/groups/global/AllUsers' 2>&1
     $fileSystem = & aws --endpoint-url $local.EndpointUrl efs create-file-system --creation-token (New-UniqueName 'endpoints-') --query FileSystemId --output text 2>&1
+    # A raw disk (an MBR's boot signature) and a VM Import role for it, made directly at the local AWS.
+    $disk = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'endpoints-disk-')
+    $diskBytes = [byte[]]::new(1024); $diskBytes[510] = 0x55; $diskBytes[511] = 0xAA
+    [IO.File]::WriteAllBytes($disk, $diskBytes)
+    $vmRole = New-UniqueName 'endpoints-vm-'
+    $null = Test-VmImport -Path $disk -Bucket $bucket -RoleName $vmRole -CreateRole -Confirm:$false @local
     $records = (New-Item (Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'endpoints-records-')) -ItemType Directory).FullName
 
     # One ordinary use of each cmdlet; a cmdlet added to the module needs its line here (the first test says so).
@@ -55,12 +62,17 @@ BeforeAll {
         'Install-PublicBucketGuard'   = { Install-PublicBucketGuard -TargetRegion us-west-1 -WarningAction SilentlyContinue }
         'Get-PublicBucketGuard'       = { Get-PublicBucketGuard -TargetRegion us-west-1 }
         'Uninstall-PublicBucketGuard' = { Uninstall-PublicBucketGuard -TargetRegion us-west-1 -Force }
+        'Test-VmImport'        = { Test-VmImport -Path $disk -Bucket $bucket -RoleName $vmRole }
+        'Import-VmImage'       = { Import-VmImage -Path $disk -Bucket $bucket -RoleName $vmRole }
+        'Get-VmImportTask'     = { Get-VmImportTask }
+        'Stop-VmImportTask'    = { Import-VmImage -Path $disk -Bucket $bucket -RoleName $vmRole | Stop-VmImportTask -Force }
     }
 }
 
 AfterAll {
-    foreach ($proxy in $awsProxy, $sgwProxy) { if ($proxy) { $proxy.Process.Kill(); $proxy.Process.Dispose() } }
+    foreach ($proxy in $awsProxy, $sgwProxy, $ec2Proxy) { if ($proxy) { $proxy.Process.Kill(); $proxy.Process.Dispose() } }
     if ($file) { Remove-Item $file }
+    if ($disk) { Remove-Item $disk }
     if ($records) { Remove-Item $records -Recurse -Force }
 }
 
@@ -70,9 +82,10 @@ Describe 'AWS_ENDPOINT_URL reaches every client' {
         $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey; $env:AWS_REGION = 'us-east-1'
         $env:AWS_ENDPOINT_URL = $awsProxy.Url
         $env:AWS_ENDPOINT_URL_STORAGE_GATEWAY = $sgwProxy.Url
+        $env:AWS_ENDPOINT_URL_EC2 = $ec2Proxy.Url
     }
     AfterEach {
-        Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_STORAGE_GATEWAY
+        Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_STORAGE_GATEWAY, Env:AWS_ENDPOINT_URL_EC2
         Exit-AwsSandbox $sandbox
     }
 
@@ -81,10 +94,10 @@ Describe 'AWS_ENDPOINT_URL reaches every client' {
     }
 
     It '<_> sends every call it logs to the endpoints of the environment' -ForEach $cmdlets {
-        $before = (Get-RecordCount $awsProxy) + (Get-RecordCount $sgwProxy)
+        $before = (Get-RecordCount $awsProxy) + (Get-RecordCount $sgwProxy) + (Get-RecordCount $ec2Proxy)
         $VerbosePreference = 'Continue'; $ErrorActionPreference = 'Stop'
         $calls = & $uses[$_] 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -match '^AWS \S+ \S+ ' }
-        $after = (Get-RecordCount $awsProxy) + (Get-RecordCount $sgwProxy)
+        $after = (Get-RecordCount $awsProxy) + (Get-RecordCount $sgwProxy) + (Get-RecordCount $ec2Proxy)
         @($calls).Count | Should -BeGreaterThan 0
         $after - $before | Should -Be @($calls).Count -Because ($calls.Message -join "`n")
     }

@@ -29,6 +29,10 @@ BeforeAll {
         'Install-PublicBucketGuard'   = 'src/AwsGuard.Engine/Guard', 'src/AwsGuard/Commands/InstallPublicBucketGuardCommand.cs', 'src/AwsGuard/Commands/PublicBucketGuardCommand.cs'
         'Get-PublicBucketGuard'       = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
         'Uninstall-PublicBucketGuard' = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
+        'Test-VmImport'        = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/TestVmImportCommand.cs'
+        'Import-VmImage'       = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/ImportVmImageCommand.cs', 'src/AwsGuard/Commands/VmImportFollow.cs'
+        'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
+        'Stop-VmImportTask'    = @()
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

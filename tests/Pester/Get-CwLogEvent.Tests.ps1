@@ -50,12 +50,6 @@ c.put_log_events(logGroupName='$group', logStreamName='app', logEvents=$Events)
         Invoke-Python "c.put_log_events(logGroupName='$Group', logStreamName='app', logEvents=[{'timestamp': int(time.time() * 1000) - $SecondsAgo * 1000, 'message': '$Message'}])"
     }
     function Get-PollCount($Follow) { @($Follow.Shell.Streams.Verbose | Where-Object Message -Like 'AWS CloudWatch Logs FilterLogEvents*').Count }
-    function Wait-Until([scriptblock] $Condition) {
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 } # polling a condition, bounded by the deadline
-        & $Condition | Should -BeTrue
-    }
-
     # 25,000 events over 3 streams: event j is in stream j % 3, at base + j ms, so the group has one true time order.
     $big = New-GroupName 'big'
     Invoke-Python @"

@@ -23,13 +23,33 @@ function New-TestGateway {
     (Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/seed" -Method Post -Body $spec -ContentType 'application/json').Gateways[0]
 }
 
+function Get-Ec2ImportDoubleUrl {
+    if (-not $env:AWSGUARD_EC2_URL) { throw 'AWSGUARD_EC2_URL is not set: run the tests with ./build.ps1 -Task Test.' }
+    $env:AWSGUARD_EC2_URL
+}
+
+function Set-ImportOutcome {
+    <# Makes the EC2 import double fail the import of an S3 key with -FailWith (after converting), or -Hold it at converting. #>
+    param([string] $S3Key, [string] $FailWith, [switch] $Hold)
+    $spec = if ($FailWith) { @{ s3Key = $S3Key; failWith = $FailWith } } else { @{ s3Key = $S3Key; hold = $Hold.IsPresent } }
+    $null = Invoke-RestMethod "$(Get-Ec2ImportDoubleUrl)_double/outcome" -Method Post -Body ($spec | ConvertTo-Json) -ContentType 'application/json'
+}
+
 function Get-DoubleRequestCount {
-    <# How many API calls (of -Operation alone, when given) the Storage Gateway double has answered so far: compare before and after. #>
-    param([string] $Operation)
-    $requests = Invoke-RestMethod "$(Get-StorageGatewayDoubleUrl)_double/requests"
+    <# How many API calls (of -Operation alone, when given) a double (the Storage Gateway one unless -Url) has answered so far: compare before and after. #>
+    param([string] $Operation, [string] $Url)
+    if (-not $Url) { $Url = Get-StorageGatewayDoubleUrl }
+    $requests = Invoke-RestMethod "$($Url)_double/requests"
     if (-not $Operation) { return $requests.count }
     $counted = $requests.operations.PSObject.Properties[$Operation]
     if ($counted) { $counted.Value } else { 0 }
+}
+
+function Wait-Until([scriptblock] $Condition) {
+    <# Polls a condition until it holds, for at most 60 seconds, then asserts it. #>
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 } # polling a condition, bounded by the deadline
+    & $Condition | Should -BeTrue
 }
 
 function New-UniqueName([string] $Prefix) { "$Prefix$([guid]::NewGuid().ToString('N').Substring(0, 10))" }

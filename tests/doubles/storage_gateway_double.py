@@ -24,14 +24,12 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from sigv4_scope import SigningError, scope_region
+
 TARGET_PREFIX = "StorageGateway_20130630."
 CONTENT_TYPE = "application/x-amz-json-1.1"
 PAGE = 100  # the documented default page size of ListGateways and ListVolumes
 
-AUTH = re.compile(
-    r"^AWS4-HMAC-SHA256 Credential=(?P<key>[A-Z0-9]{16,128})/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request, "
-    r"SignedHeaders=(?P<headers>[a-z0-9-]+(;[a-z0-9-]+)*), Signature=[0-9a-f]{64}$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 IQN = re.compile(r"^[0-9a-z:.-]+$")  # IqnName
 TARGET_NAME = re.compile(r"^[-.;a-z0-9]+$")  # TargetName
 VOLUME_ARN = re.compile(r"^arn:(aws(|-cn|-us-gov|-iso[A-Za-z0-9_-]*|-eusc)):storagegateway:[a-z\-0-9]+:[0-9]+:gateway/(.+)/volume/vol-(\S+)$")
@@ -255,21 +253,10 @@ OPERATIONS = {
 
 def check_signature(headers):
     """The Authorization header's shape and credential scope, as the service front end checks them; answers the region."""
-    auth = headers.get("Authorization")
-    if not auth:
-        raise ApiError(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
-    m = AUTH.match(auth)
-    if not m:
-        raise ApiError(400, "IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' in AWS4-HMAC-SHA256 form.")
-    if m["service"] != "storagegateway":
-        raise ApiError(400, "InvalidSignatureException", f"Credential should be scoped to correct service: 'storagegateway'.")
-    if not REGION.fullmatch(m["region"]):
-        raise ApiError(400, "InvalidSignatureException", "Credential should be scoped to a valid region.")
-    signed = m["headers"].split(";")
-    amz_date = headers.get("X-Amz-Date", "")
-    if "host" not in signed or "x-amz-date" not in signed or not amz_date.startswith(m["date"]):
-        raise ApiError(400, "IncompleteSignatureException", "The request must sign host and x-amz-date, and X-Amz-Date must match the credential scope's date.")
-    return m["region"]
+    try:
+        return scope_region(headers, "storagegateway")
+    except SigningError as e:
+        raise ApiError(400, e.code, e.message)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -61,6 +61,7 @@ public static class ServiceEndpoints
         ["events"] = "EventBridge",
         ["sns"] = "SNS",
         ["cloudtrail"] = "CloudTrail",
+        ["ec2"] = "EC2",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

@@ -16,9 +16,6 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
 {
     private const string PathSet = "Path";
     private const string S3ObjectSet = "S3Object";
-    // A few updates a second: enough to look alive, few enough that the console does not cost copy time.
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly CopyPlan _plan = new();
     private CopyOptions _options = null!;
     private CopyPlanner _planner = null!;
@@ -152,10 +149,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             foreach (var item in approved) await work.StartAsync(() => CopyOneAsync(item)).ConfigureAwait(false);
             await work.WhenAllAsync().ConfigureAwait(false);
         });
-        while (await Task.WhenAny(copying, Task.Delay(ProgressInterval, CancelToken)).ConfigureAwait(false) != copying)
-            WriteProgress(ProgressOf(progress, completed: false));
-        await copying.ConfigureAwait(false);
-        WriteProgress(ProgressOf(progress, completed: true));
+        await TransferProgressBar.ShowUntilAsync(this, "Copy-S3Quiet", progress, copying, CancelToken).ConfigureAwait(false);
 
         if (progress.FilesFailed > 0)
             WriteError(ErrorRecords.From(new AwsGuardException(ErrorKind.NotSpecified, "CopyFailed",
@@ -168,20 +162,6 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
         WriteVerbose($"{(result.Status == CopyStatus.Skipped ? "Unchanged" : "Copied")}: {item.Source} -> {item.Destination} ({result.Bytes} bytes)");
         if (PassThru) WriteObject(result);
     });
-
-    private static ProgressRecord ProgressOf(TransferProgress p, bool completed)
-    {
-        var percent = p.BytesTotal > 0 ? p.BytesDone * 100 / p.BytesTotal : p.FilesTotal > 0 ? p.FilesDone * 100 / p.FilesTotal : 100;
-        return new ProgressRecord(1, "Copy-S3Quiet",
-            $"{p.FilesDone} of {p.FilesTotal} files, {Size(p.BytesDone)} of {Size(p.BytesTotal)}, {Size((long)p.BytesPerSecond)}/s")
-        {
-            PercentComplete = (int)Math.Max(0, Math.Min(100, percent)),
-            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-        };
-    }
-
-    private static string Size(long bytes) =>
-        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GB" : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):0.0} MB" : $"{bytes / 1024.0:0.0} KB";
 
     /// <summary>A local path relative to PowerShell's current location (not the process's), resolved on the pipeline thread.</summary>
     private string Resolve(string path) =>

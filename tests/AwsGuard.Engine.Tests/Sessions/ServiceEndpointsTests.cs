@@ -49,6 +49,7 @@ public sealed class ServiceEndpointsTests : IDisposable
     [InlineData("S3 Control", "AWS_ENDPOINT_URL_S3_CONTROL", "s3_control")]
     [InlineData("IAM", "AWS_ENDPOINT_URL_IAM", "iam")]
     [InlineData("STS", "AWS_ENDPOINT_URL_STS", "sts")]
+    [InlineData("EC2", "AWS_ENDPOINT_URL_EC2", "ec2")]
     public void NamesDeriveFromTheServiceId(string serviceId, string variable, string configKey)
     {
         Assert.Equal(variable, ServiceEndpoints.EnvironmentVariable(serviceId));

@@ -70,7 +70,7 @@ public sealed class WireSigningTests
             "<CreateTopicResponse><CreateTopicResult><TopicArn>arn:aws:sns:us-east-1:123456789012:t</TopicArn></CreateTopicResult></CreateTopicResponse>",
             "sns", "create-topic", "--name", "AwsGuard-PublicBucket", "--tags", "Key=AwsGuard:Guard,Value=PublicBucketGuard", "Key=team,Value=a+b/c=d");
         var parameters = new List<KeyValuePair<string, string?>> { new("Name", "AwsGuard-PublicBucket") };
-        parameters.AddRange(SnsClient.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
+        parameters.AddRange(QueryProtocol.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
         var body = QueryProtocol.Form("CreateTopic", "2010-03-31", parameters);
         Assert.Equal(Encoding.UTF8.GetString(recorded.Body), Encoding.UTF8.GetString(body));
         AssertSameSignature(recorded, QueryProtocol.CreateRequest("SNS", "sns", WireEndpoints.Sns("us-east-1", recorded.Endpoint), "CreateTopic", body));
@@ -79,7 +79,7 @@ public sealed class WireSigningTests
         var iam = await Record("text/xml", "<CreateRoleResponse><CreateRoleResult><Role><RoleName>r</RoleName></Role></CreateRoleResult></CreateRoleResponse>",
             "iam", "create-role", "--role-name", "r", "--assume-role-policy-document", trust, "--description", "d", "--tags", "Key=AwsGuard:Guard,Value=PublicBucketGuard", "Key=team,Value=a+b/c=d");
         var iamParameters = new List<KeyValuePair<string, string?>> { new("RoleName", "r"), new("AssumeRolePolicyDocument", trust), new("Description", "d") };
-        iamParameters.AddRange(SnsClient.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
+        iamParameters.AddRange(QueryProtocol.Members("Tags.member", tags).Select(m => new KeyValuePair<string, string?>(m.Item1, m.Item2)));
         Assert.Equal(Encoding.UTF8.GetString(iam.Body), Encoding.UTF8.GetString(QueryProtocol.Form("CreateRole", "2010-05-08", iamParameters)));
     }
 
