@@ -22,6 +22,7 @@ BeforeAll {
         'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
+        'Get-DdosReadiness'    = @('src/AwsGuard.Engine/Ddos')
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

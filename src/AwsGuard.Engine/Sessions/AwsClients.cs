@@ -2,6 +2,7 @@ using System;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Amazon;
+using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using Amazon.S3;
@@ -37,6 +38,13 @@ public static class AwsClients
         var config = new AmazonSecurityTokenServiceConfig();
         Configure(config, region, endpoint);
         return new LoggedStsClient(credentials, config);
+    }
+
+    public static IAmazonEC2 Ec2(AWSCredentials credentials, string region, Uri? endpoint)
+    {
+        var config = new AmazonEC2Config();
+        Configure(config, region, endpoint);
+        return new LoggedEc2Client(credentials, config);
     }
 
     private static void Configure(ClientConfig config, string region, Uri? endpoint)
@@ -106,6 +114,17 @@ public static class AwsClients
     private sealed class LoggedStsClient : AmazonSecurityTokenServiceClient
     {
         public LoggedStsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config) : base(credentials, config) { }
+
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandler(new CallLogHandler());
+        }
+    }
+
+    private sealed class LoggedEc2Client : AmazonEC2Client
+    {
+        public LoggedEc2Client(AWSCredentials credentials, AmazonEC2Config config) : base(credentials, config) { }
 
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {

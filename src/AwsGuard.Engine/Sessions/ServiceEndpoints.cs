@@ -55,6 +55,13 @@ public static class ServiceEndpoints
         ["iam"] = "IAM",
         ["logs"] = "CloudWatch Logs",
         ["storagegateway"] = "Storage Gateway",
+        ["elasticloadbalancing"] = "Elastic Load Balancing v2",
+        ["cloudwatch"] = "CloudWatch",
+        ["cloudfront"] = "CloudFront",
+        ["route53"] = "Route 53",
+        ["wafv2"] = "WAFV2",
+        ["shield"] = "Shield",
+        ["ec2"] = "EC2",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

@@ -15,4 +15,17 @@ public static class WireClients
     public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
 
     public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
+
+    public static IElasticLoadBalancingClient ElasticLoadBalancing(AWSCredentials credentials, string region, Uri? endpoint) =>
+        new ElasticLoadBalancingClient(credentials, region, endpoint);
+
+    public static ICloudWatchClient CloudWatch(AWSCredentials credentials, string region, Uri? endpoint) => new CloudWatchClient(credentials, region, endpoint);
+
+    public static ICloudFrontClient CloudFront(AWSCredentials credentials, string region, Uri? endpoint) => new CloudFrontClient(credentials, region, endpoint);
+
+    public static IRoute53Client Route53(AWSCredentials credentials, string region, Uri? endpoint) => new Route53Client(credentials, region, endpoint);
+
+    public static IWafv2Client Wafv2(AWSCredentials credentials, string region, Uri? endpoint) => new Wafv2Client(credentials, region, endpoint);
+
+    public static IShieldClient Shield(AWSCredentials credentials, string region, Uri? endpoint) => new ShieldClient(credentials, region, endpoint);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AwsGuard.Engine.Wire;
 
@@ -20,6 +21,17 @@ internal sealed class WireRequest(string service, string operation, string signi
 
     /// <summary>The resource path, not yet URL-encoded beyond what the protocol needs.</summary>
     public string Path { get; } = path;
+
+    /// <summary>The canonical query string (names sorted, RFC 3986-encoded), empty for none: see <see cref="WithQuery"/>.</summary>
+    public string Query { get; private set; } = "";
+
+    /// <summary>Sets the query from its parameters (null values left out), in the canonical form that is both sent and signed.</summary>
+    public WireRequest WithQuery(params (string Name, string? Value)[] parameters)
+    {
+        Query = string.Join("&", parameters.Where(p => p.Value is not null).OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value!)));
+        return this;
+    }
 
     /// <summary>Headers to send and sign (Host, X-Amz-Date and Authorization are added by the signer).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -35,7 +35,7 @@ internal static class WireSigner
         if (request.SigningName == "s3") Add(HeaderKeys.XAmzContentSha256Header, bodyHash);
 
         var sorted = SdkCanonicalizer.SortAndPrune(headers);
-        var canonicalRequest = SdkCanonicalizer.Request(request.Endpoint, request.Path, request.Method, sorted, "", bodyHash);
+        var canonicalRequest = SdkCanonicalizer.Request(request.Endpoint, request.Path, request.Method, sorted, request.Query, bodyHash);
         var result = AWS4Signer.ComputeSignature(credentials, request.SigningRegion, signedAt, request.SigningName,
             SdkCanonicalizer.HeaderNames(sorted), canonicalRequest);
         added[HeaderKeys.AuthorizationHeader] = result.ForAuthorizationHeader;

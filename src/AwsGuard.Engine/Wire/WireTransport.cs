@@ -68,7 +68,7 @@ internal sealed class WireTransport
         cancel.ThrowIfCancellationRequested();
         var signed = WireSigner.Sign(request, keys, DateTime.UtcNow);
 
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(request.Endpoint, request.Path));
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(request.Endpoint, request.Query.Length == 0 ? request.Path : request.Path + "?" + request.Query));
         var content = new ByteArrayContent(request.Body);
         content.Headers.ContentType = null;
         foreach (var header in Merge(request.Headers, signed))
