@@ -25,7 +25,8 @@ BeforeAll {
         $subnets = foreach ($zone in 'a', 'b') {
             (Invoke-InAccount $Account ('ec2', 'create-subnet', '--vpc-id', $vpc, '--cidr-block', "10.0.$([int][char]$zone).0/24", '--availability-zone', "$Region$zone") $Region).Subnet.SubnetId
         }
-        (Invoke-InAccount $Account (@('elbv2', 'create-load-balancer', '--name', $Name, '--scheme', $Scheme, '--subnets') + $subnets) $Region).LoadBalancers[0]
+        $schemeArguments = if ($Scheme) { '--scheme', $Scheme } else { @() } # none: AWS's default, internet-facing
+        (Invoke-InAccount $Account (@('elbv2', 'create-load-balancer', '--name', $Name, '--subnets') + $subnets + $schemeArguments) $Region).LoadBalancers[0]
     }
 }
 
@@ -37,8 +38,10 @@ Describe 'Get-DdosReadiness' {
         $account = New-TestAccount
         $public = New-LoadBalancer $account 'shop'
         $null = New-LoadBalancer $account 'inside' -Scheme internal
-        $result = @(Get-DdosReadiness @local -AssumeRoleArn $account.RoleArn)
-        $result.Count | Should -Be 1
+        $byDefault = New-LoadBalancer $account 'default' -Scheme ''
+        $all = @(Get-DdosReadiness @local -AssumeRoleArn $account.RoleArn)
+        $all.ResourceArn | Sort-Object | Should -Be (@($public.LoadBalancerArn, $byDefault.LoadBalancerArn) | Sort-Object)
+        $result = @($all | Where-Object ResourceArn -EQ $public.LoadBalancerArn)
         $result[0] | Should -BeOfType ([AwsGuard.DdosReadiness])
         $result[0].ResourceArn | Should -Be $public.LoadBalancerArn
         $result[0].AccountId | Should -Be $account.Id

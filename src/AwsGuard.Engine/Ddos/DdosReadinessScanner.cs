@@ -69,8 +69,9 @@ public sealed class DdosReadinessScanner(DdosClients clients)
     /// <summary>Internet-facing Application and Network Load Balancers of a region (internal ones and Gateway Load Balancers are not entry points).</summary>
     public async Task ScanLoadBalancersAsync(string region, Action<DdosReadiness> emit, CancellationToken cancel)
     {
+        // A load balancer is internet-facing unless it says internal: AWS's default scheme, and what an answer without one (moto's) means.
         foreach (var balancer in await LoadBalancersAsync(region, cancel).ConfigureAwait(false))
-            if (balancer.Scheme == "internet-facing" && LoadBalancerEntry(balancer, region, await AccountAsync(cancel).ConfigureAwait(false)) is { } entry)
+            if (balancer.Scheme != "internal" && LoadBalancerEntry(balancer, region, await AccountAsync(cancel).ConfigureAwait(false)) is { } entry)
                 emit(await EvaluateAsync(entry, cancel).ConfigureAwait(false));
     }
 
