@@ -36,14 +36,18 @@ public sealed class Route53Client(AWSCredentials credentials, string region, Uri
 
     public async Task<Route53Page<RecordSet>> ListResourceRecordSetsAsync(string zoneId, RecordSetStart? start, CancellationToken cancel)
     {
-        var path = "/2013-04-01/hostedzone/" + Uri.EscapeDataString(ZoneId(JsonShape.Required(zoneId, "Id", "ListResourceRecordSets"))) + "/rrset";
-        var request = RestXmlProtocol.CreateRequest(ServiceId, "route53", _endpoint, "ListResourceRecordSets", "GET", path)
-            .WithQuery(("name", start?.Name), ("type", start?.Type), ("identifier", start?.Identifier));
-        var r = await RestXmlProtocol.InvokeAsync(Context, request, cancel).ConfigureAwait(false);
+        var r = await RestXmlProtocol.InvokeAsync(Context, CreateListResourceRecordSets(zoneId, start), cancel).ConfigureAwait(false);
         var records = r.Child("ResourceRecordSets").Children("ResourceRecordSet")
             .Select(s => new RecordSet(s.Text("Name") ?? "", s.Text("Type") ?? "", s.Text("Failover"), s.Text("HealthCheckId"))).ToList();
         var next = r.Bool("IsTruncated") == true ? new RecordSetStart(r.Text("NextRecordName"), r.Text("NextRecordType"), r.Text("NextRecordIdentifier")) : null;
         return new Route53Page<RecordSet>(records, null, next);
+    }
+
+    internal WireRequest CreateListResourceRecordSets(string zoneId, RecordSetStart? start)
+    {
+        var path = "/2013-04-01/hostedzone/" + Uri.EscapeDataString(ZoneId(JsonShape.Required(zoneId, "Id", "ListResourceRecordSets"))) + "/rrset";
+        return RestXmlProtocol.CreateRequest(ServiceId, "route53", _endpoint, "ListResourceRecordSets", "GET", path)
+            .WithQuery(("name", start?.Name), ("type", start?.Type), ("identifier", start?.Identifier));
     }
 
     /// <summary>"/hostedzone/Z123" as ListHostedZones writes it, or "Z123": the id alone.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading.Tasks;
@@ -65,6 +66,25 @@ public sealed class WireSigningTests
         AssertSameSignature(recorded, ours);
     }
 
+    [Fact]
+    public async Task RestXml_Route53_query_string_signature_matches_the_aws_cli()
+    {
+        var recorded = await Record("text/xml",
+            "<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ResourceRecordSets/>" +
+            "<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListResourceRecordSetsResponse>",
+            "route53", "list-resource-record-sets", "--hosted-zone-id", "Z0123", "--start-record-name", "www.example.com.",
+            "--start-record-type", "A", "--start-record-identifier", "eu west+1");
+        Assert.Equal("/2013-04-01/hostedzone/Z0123/rrset", recorded.Path);
+        var endpoint = new Uri(recorded.Endpoint, "/");
+        var ours = new Route53Client(Tools.Keys, "eu-west-1", endpoint) // Route 53 signs for us-east-1 whatever the session's region
+            .CreateListResourceRecordSets("/hostedzone/Z0123", new RecordSetStart("www.example.com.", "A", "eu west+1"));
+        Assert.Equal(recorded.Path, ours.Path);
+        Assert.Equal(Sorted(recorded.Query), Sorted(ours.Query));
+        AssertSameSignature(recorded, ours);
+    }
+
+    private static string[] Sorted(string query) => query.TrimStart('?').Split('&').Select(Uri.UnescapeDataString).OrderBy(p => p, StringComparer.Ordinal).ToArray();
+
     private static void AssertSameSignature(Recorded recorded, WireRequest ours)
     {
         var signedAt = DateTime.ParseExact(recorded.Headers["X-Amz-Date"], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
@@ -74,7 +94,7 @@ public sealed class WireSigningTests
         Assert.Equal(recorded.Headers["X-Amz-Date"], headers["X-Amz-Date"]);
     }
 
-    private sealed record Recorded(Uri Endpoint, string Method, string Path, Dictionary<string, string> Headers, byte[] Body);
+    private sealed record Recorded(Uri Endpoint, string Method, string Path, Dictionary<string, string> Headers, byte[] Body, string Query);
 
     /// <summary>Runs one AWS CLI command against a listener that records its first request and answers with <paramref name="answer"/>.</summary>
     private static async Task<Recorded> Record(string contentType, string answer, params string[] command)
@@ -102,6 +122,6 @@ public sealed class WireSigningTests
         context.Response.Close();
         await cli;
         Assert.StartsWith("AWS4-HMAC-SHA256 ", headers["Authorization"]);
-        return new Recorded(endpoint, context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray());
+        return new Recorded(endpoint, context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray(), context.Request.Url.Query);
     }
 }
