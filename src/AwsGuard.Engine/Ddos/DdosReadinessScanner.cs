@@ -199,18 +199,11 @@ public sealed class DdosReadinessScanner(DdosClients clients)
          where rule.IpProtocol == "-1" || ((rule.FromPort ?? 0) <= port && port <= (rule.ToPort ?? 65535))
          select $"{g.GroupId} tcp {port} from {source}").Distinct().ToList();
 
-    private async Task<IReadOnlyList<int>> ListenerPortsAsync(EntryPoint entry, CancellationToken cancel)
+    private async Task<IReadOnlyList<int>> ListenerPortsAsync(EntryPoint entry, CancellationToken cancel) => await AllPagesAsync<int, string>(async marker =>
     {
-        var ports = new List<int>();
-        string? marker = null;
-        do
-        {
-            var page = await clients.ElasticLoadBalancing(entry.Region).DescribeListenerPortsAsync(entry.Arn, marker, cancel).ConfigureAwait(false);
-            ports.AddRange(page.Items);
-            marker = page.NextMarker;
-        } while (marker is not null);
-        return ports;
-    }
+        var page = await clients.ElasticLoadBalancing(entry.Region).DescribeListenerPortsAsync(entry.Arn, marker, cancel).ConfigureAwait(false);
+        return (page.Items, page.NextMarker);
+    }).ConfigureAwait(false);
 
     /// <summary>The origin-facing prefix list's id for the fix's message; the message names the list without it when it cannot be read.</summary>
     private Task<string?> OriginFacingPrefixListAsync(string region, CancellationToken cancel) => Once("prefix-list|" + region, async () =>
@@ -231,17 +224,13 @@ public sealed class DdosReadinessScanner(DdosClients clients)
 
     private async Task<Observed<ZoneFacts>> ZoneAsync(EntryPoint entry, CancellationToken cancel) => await Observe("route53:ListResourceRecordSets", async () =>
     {
-        int healthChecked = 0, failover = 0;
-        RecordSetStart? start = null;
         var zoneId = entry.Arn.Substring(entry.Arn.LastIndexOf('/') + 1);
-        do
+        var records = await AllPagesAsync<RecordSet, RecordSetStart>(async start =>
         {
             var page = await clients.Route53.ListResourceRecordSetsAsync(zoneId, start, cancel).ConfigureAwait(false);
-            healthChecked += page.Items.Count(r => !string.IsNullOrEmpty(r.HealthCheckId));
-            failover += page.Items.Count(r => !string.IsNullOrEmpty(r.Failover));
-            start = page.NextRecord;
-        } while (start is not null);
-        return new ZoneFacts(healthChecked, failover);
+            return (page.Items, page.NextRecord);
+        }).ConfigureAwait(false);
+        return new ZoneFacts(records.Count(r => !string.IsNullOrEmpty(r.HealthCheckId)), records.Count(r => !string.IsNullOrEmpty(r.Failover)));
     }).ConfigureAwait(false);
 
     /// <summary>Shield Advanced protections by resource ARN; null when the account does not subscribe.</summary>
@@ -251,62 +240,41 @@ public sealed class DdosReadinessScanner(DdosClients clients)
         if (!subscribed.Known) return Observed<Dictionary<string, ShieldProtection>?>.Failed(subscribed.FailedCall!, subscribed.ErrorId!);
         if (!subscribed.Value) return Observed<Dictionary<string, ShieldProtection>?>.Of(null);
         return await Observe<Dictionary<string, ShieldProtection>?>("shield:ListProtections", async () =>
-        {
-            var protections = new Dictionary<string, ShieldProtection>(StringComparer.Ordinal);
-            string? token = null;
-            do
+            (await AllPagesAsync<ShieldProtection, string>(async token =>
             {
                 var page = await clients.Shield.ListProtectionsAsync(token, cancel).ConfigureAwait(false);
-                foreach (var protection in page.Items) protections[protection.ResourceArn] = protection;
-                token = page.NextToken;
-            } while (!string.IsNullOrEmpty(token));
-            return protections;
-        }).ConfigureAwait(false);
+                return (page.Items, page.NextToken);
+            }).ConfigureAwait(false)).GroupBy(p => p.ResourceArn, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal)).ConfigureAwait(false);
     });
 
     private Task<List<LoadBalancer>> LoadBalancersAsync(string region, CancellationToken cancel) => Once("elb|" + region, () =>
-        Listing("elasticloadbalancing:DescribeLoadBalancers", async () =>
+        Listing("elasticloadbalancing:DescribeLoadBalancers", () => AllPagesAsync<LoadBalancer, string>(async marker =>
         {
-            var all = new List<LoadBalancer>();
-            string? marker = null;
-            do
-            {
-                var page = await clients.ElasticLoadBalancing(region).DescribeLoadBalancersAsync(marker, cancel).ConfigureAwait(false);
-                all.AddRange(page.Items);
-                marker = page.NextMarker;
-            } while (marker is not null);
-            return all;
-        }));
+            var page = await clients.ElasticLoadBalancing(region).DescribeLoadBalancersAsync(marker, cancel).ConfigureAwait(false);
+            return (page.Items, page.NextMarker);
+        })));
 
     /// <summary>Distributions with their origins (GetDistributionConfig for a summary that left them out).</summary>
     private Task<List<Distribution>> ListedDistributionsAsync(CancellationToken cancel) => Once("cloudfront", () =>
         Listing("cloudfront:ListDistributions", async () =>
         {
-            var all = new List<Distribution>();
-            string? marker = null;
-            do
+            var listed = await AllPagesAsync<Distribution, string>(async marker =>
             {
                 var page = await clients.CloudFront.ListDistributionsAsync(marker, cancel).ConfigureAwait(false);
-                foreach (var d in page.Items)
-                    all.Add(d.Origins is null ? await clients.CloudFront.GetDistributionAsync(d.Id, d.Arn, d.DomainName, cancel).ConfigureAwait(false) : d);
-                marker = page.NextMarker;
-            } while (!string.IsNullOrEmpty(marker));
+                return (page.Items, page.NextMarker);
+            }).ConfigureAwait(false);
+            var all = new List<Distribution>();
+            foreach (var d in listed)
+                all.Add(d.Origins is null ? await clients.CloudFront.GetDistributionAsync(d.Id, d.Arn, d.DomainName, cancel).ConfigureAwait(false) : d);
             return all;
         }));
 
     private Task<List<HostedZone>> HostedZonesAsync(CancellationToken cancel) => Once("route53", () =>
-        Listing("route53:ListHostedZones", async () =>
+        Listing("route53:ListHostedZones", () => AllPagesAsync<HostedZone, string>(async marker =>
         {
-            var all = new List<HostedZone>();
-            string? marker = null;
-            do
-            {
-                var page = await clients.Route53.ListHostedZonesAsync(marker, cancel).ConfigureAwait(false);
-                all.AddRange(page.Items);
-                marker = page.NextMarker;
-            } while (!string.IsNullOrEmpty(marker));
-            return all;
-        }));
+            var page = await clients.Route53.ListHostedZonesAsync(marker, cancel).ConfigureAwait(false);
+            return (page.Items, page.NextMarker);
+        })));
 
     private async Task<List<EntryPoint>> ElasticIpsAsync(string region, string? allocationId, CancellationToken cancel)
     {
@@ -354,6 +322,20 @@ public sealed class DdosReadinessScanner(DdosClients clients)
     }
 
     private static async Task<T> Cast<T>(Task<object> task) => (T)await task.ConfigureAwait(false);
+
+    /// <summary>Every item of a listing, page by page, until a page names no next one (null or an empty token).</summary>
+    private static async Task<List<T>> AllPagesAsync<T, TToken>(Func<TToken?, Task<(IReadOnlyList<T> Items, TToken? Next)>> page) where TToken : class
+    {
+        var all = new List<T>();
+        TToken? token = null;
+        do
+        {
+            var (items, next) = await page(token).ConfigureAwait(false);
+            all.AddRange(items);
+            token = next is "" ? null : next;
+        } while (token is not null);
+        return all;
+    }
 
     /// <summary>A listing's failure fails that listing, explained with the call as its target.</summary>
     private static async Task<T> Listing<T>(string call, Func<Task<T>> run)
