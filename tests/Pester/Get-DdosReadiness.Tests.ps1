@@ -68,15 +68,16 @@ Describe 'Get-DdosReadiness' {
     It 'refuses an ARN of another kind before any call, and goes on with the others' {
         $account = New-TestAccount
         $arn = (New-LoadBalancer $account 'after-bad').LoadBalancerArn
-        $output = @(Get-DdosReadiness 'arn:aws:s3:::bucket', $arn @local -AssumeRoleArn $account.RoleArn -ErrorVariable failures -ErrorAction SilentlyContinue -Verbose 4>&1)
+        $output = @(Get-DdosReadiness 'arn:aws:s3:::bucket', $arn @local -AssumeRoleArn $account.RoleArn -ErrorVariable failures -ErrorAction SilentlyContinue)
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceArn,AwsGuard.Commands.GetDdosReadinessCommand'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $failures[0].TargetObject | Should -Be 'arn:aws:s3:::bucket'
-        # Nothing was called for the bad ARN: the first AWS call comes after its error.
-        $firstCall = @($output | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -match '^AWS ' })[0]
-        $firstCall | Should -Not -BeNullOrEmpty
-        ($output | Where-Object { $_ -is [AwsGuard.DdosReadiness] }).ResourceArn | Should -Be $arn
+        $output.ResourceArn | Should -Be $arn
+        # The bad ARN alone makes no AWS call (the role is assumed lazily, by the first call).
+        $calls = @(Get-DdosReadiness 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/t/1' @local -AssumeRoleArn $account.RoleArn -ErrorAction SilentlyContinue -Verbose 4>&1 |
+            Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -match '^AWS ' })
+        $calls | Should -BeNullOrEmpty
         $missing = $arn -replace '/[0-9a-f]+$', '/0000000000000000'
         Get-DdosReadiness $missing @local -AssumeRoleArn $account.RoleArn -ErrorVariable notFound -ErrorAction SilentlyContinue
         $notFound[0].FullyQualifiedErrorId | Should -Be 'ResourceNotFound,AwsGuard.Commands.GetDdosReadinessCommand'
