@@ -51,6 +51,7 @@ $PSDefaultParameterValues['New-ThirdPartyRole:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Copy-S3Quiet:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-CwLogEvent:EndpointUrl'] = $EndpointUrl
 $PSDefaultParameterValues['Get-EfsPerformance:EndpointUrl'] = $EndpointUrl
+$PSDefaultParameterValues['Get-DdosReadiness:EndpointUrl'] = $EndpointUrl
 
 Show-Step 'Who does AwsGuard act as? (credentials from AWS_ACCESS_KEY_ID, region from AWS_DEFAULT_REGION)'
 Get-AwsGuardIdentity | Format-List Account, Arn, CredentialSource, Region, RegionSource | Out-Host
@@ -216,5 +217,31 @@ Import-VmImage -Path $ova -Bucket demo-vm-imports -Platform Linux -Wait -PollInt
 Get-VmImportTask | Format-Table | Out-Host
 Remove-Item $ova
 Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_EC2
+Show-Step 'Get-DdosReadiness: a load balancer behind CloudFront, its WAF and Shield, and the way around CloudFront'
+function Invoke-AwsJson { & aws --endpoint-url $EndpointUrl --output json @args | Out-String | ConvertFrom-Json }
+$vpc = (Invoke-AwsJson ec2 create-vpc --cidr-block 10.0.0.0/16).Vpc.VpcId
+$subnets = foreach ($zone in 'a', 'b') { (Invoke-AwsJson ec2 create-subnet --vpc-id $vpc --cidr-block "10.0.$([int][char]$zone).0/24" --availability-zone "us-east-1$zone").Subnet.SubnetId }
+$open = (Invoke-AwsJson ec2 create-security-group --group-name demo-web --description 'open to all' --vpc-id $vpc).GroupId
+Invoke-Aws ec2 authorize-security-group-ingress --group-id $open --protocol tcp --port 443 --cidr 0.0.0.0/0
+$shop = (Invoke-AwsJson elbv2 create-load-balancer --name demo-shop --subnets @subnets --security-groups $open).LoadBalancers[0]
+$targets = (Invoke-AwsJson elbv2 create-target-group --name demo-web --protocol HTTP --port 80 --vpc-id $vpc).TargetGroups[0].TargetGroupArn
+Invoke-Aws elbv2 create-listener --load-balancer-arn $shop.LoadBalancerArn --protocol HTTPS --port 443 --default-actions "Type=forward,TargetGroupArn=$targets"
+$rules = ConvertTo-Json -Depth 8 @(
+    @{ Name = 'rate'; Priority = 1; Statement = @{ RateBasedStatement = @{ Limit = 1000; AggregateKeyType = 'IP' } }; Action = @{ Block = @{} }; VisibilityConfig = @{ SampledRequestsEnabled = $true; CloudWatchMetricsEnabled = $true; MetricName = 'rate' } },
+    @{ Name = 'sqli'; Priority = 2; Statement = @{ ManagedRuleGroupStatement = @{ VendorName = 'AWS'; Name = 'AWSManagedRulesSQLiRuleSet' } }; OverrideAction = @{ Count = @{} }; VisibilityConfig = @{ SampledRequestsEnabled = $true; CloudWatchMetricsEnabled = $true; MetricName = 'sqli' } })
+$rulesFile = New-TemporaryFile
+Set-Content $rulesFile $rules
+$acl = (Invoke-AwsJson wafv2 create-web-acl --name demo-shop --scope REGIONAL --default-action 'Allow={}' --visibility-config 'SampledRequestsEnabled=true,CloudWatchMetricsEnabled=true,MetricName=demo' --rules "file://$rulesFile").Summary.ARN
+Invoke-Aws wafv2 associate-web-acl --web-acl-arn $acl --resource-arn $shop.LoadBalancerArn
+$distribution = @{ CallerReference = 'demo'; Comment = 'demo'; Enabled = $true
+    Origins = @{ Quantity = 1; Items = @(@{ Id = 'shop'; DomainName = $shop.DNSName; CustomOriginConfig = @{ HTTPPort = 80; HTTPSPort = 443; OriginProtocolPolicy = 'https-only' } }) }
+    DefaultCacheBehavior = @{ TargetOriginId = 'shop'; ViewerProtocolPolicy = 'https-only'; MinTTL = 0; ForwardedValues = @{ QueryString = $false; Cookies = @{ Forward = 'none' } } } }
+Set-Content $rulesFile (ConvertTo-Json -Depth 8 $distribution)
+Invoke-Aws cloudfront create-distribution --distribution-config "file://$rulesFile"
+Remove-Item $rulesFile
+Write-Host 'Load balancer demo-shop (web ACL: rate limit, SQL injection group set to Count; port 443 open to all) behind a CloudFront distribution without a web ACL.'
+$ddos = Get-DdosReadiness
+$ddos | Format-Table | Out-Host
+$ddos | Where-Object ResourceType -EQ ApplicationLoadBalancer | Select-Object -ExpandProperty Findings | Format-List | Out-Host
 
 Write-Host "`nDemo finished." -ForegroundColor Green

@@ -72,21 +72,6 @@ BeforeAll {
             ObjectAcl = if ($Key) { & $grants (Invoke-S3Api @('get-object-acl', '--bucket', $Bucket, '--key', $Key)) } else { 'no key' }
         } | ConvertTo-Json -Compress
     }
-    function Start-EnforcingMoto {
-        # A moto server of this test's own on a free loopback port, started with the caller's environment; waits until it answers.
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-        $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-moto-iam-$port.log"
-        $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if ($process.HasExited) { throw "moto exited with code $($process.ExitCode); see $log.err" }
-            try { $null = Invoke-WebRequest "http://127.0.0.1:$port/moto-api/" -TimeoutSec 2 -UseBasicParsing; return [pscustomobject]@{ Url = "http://127.0.0.1:$port/"; Process = $process } }
-            catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
-        }
-        $process.Kill($true)
-        throw "moto did not answer on port $port within 60 s; see $log.err"
-    }
     function Get-Status([string] $Bucket, [string] $Key) {
         $arguments = @{ BucketName = $Bucket; IncludeNotPublic = $true }
         if ($Key) { $arguments.Key = $Key }

@@ -54,6 +54,7 @@ BeforeAll {
         'Set-GatewayChap'      = { Set-GatewayChap -TargetArn $target -InitiatorName 'iqn.1991-05.com.microsoft:e' -InitiatorSecret (ConvertTo-SecureString 'endpoints-123' -AsPlainText -Force) -Force }
         'Get-GatewayChap'      = { Get-GatewayChap -TargetArn $target }
         'Get-EfsPerformance'   = { Get-EfsPerformance $fileSystem }
+        'Get-DdosReadiness'    = { Get-DdosReadiness }
         'Block-PublicBucket'   = { Block-PublicBucket $bucket -Force -BackupPath $records }
         # A record to undo needs a block first: both go through the endpoints of the environment.
         'Unblock-PublicBucket' = { Block-PublicBucket $public -Force -PassThru -BackupPath $records | Unblock-PublicBucket -Force }

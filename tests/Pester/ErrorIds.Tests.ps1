@@ -33,6 +33,7 @@ BeforeAll {
         'Import-VmImage'       = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/ImportVmImageCommand.cs', 'src/AwsGuard/Commands/VmImportFollow.cs'
         'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
         'Stop-VmImportTask'    = @()
+        'Get-DdosReadiness'    = @('src/AwsGuard.Engine/Ddos')
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

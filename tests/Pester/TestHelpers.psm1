@@ -104,15 +104,6 @@ function Get-AllStreams([scriptblock] $Script) {
     (& $Script *>&1 | ForEach-Object { $_ | Out-String; if ($_ -is [Management.Automation.ErrorRecord]) { $_.Exception | Out-String } }) -join "`n"
 }
 
-function Get-HostText([scriptblock] $Script) {
-    # What if: lines go to the host, not to a stream: a transcript sees them, with every stream sent to the host too.
-    $file = Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'whatif-')
-    Start-Transcript $file -Force | Out-Null
-    try { & $Script *>&1 | Out-Host } finally { Stop-Transcript | Out-Null }
-    Get-Content $file -Raw
-    Remove-Item $file
-}
-
 function Invoke-FreshPwsh([string] $Script) {
     <# Runs a script in a new PowerShell process (load order matters per process); returns its output, throws on a non-zero exit. #>
     Import-Module (Join-Path $PSScriptRoot '../../build/AwsGuard.Build.psm1') -Function Get-PwshCommand
@@ -125,6 +116,22 @@ function Invoke-FreshPwsh([string] $Script) {
         $output
     }
     finally { Remove-Item $file }
+}
+
+function Start-EnforcingMoto {
+    # A moto server of the caller's own on a free loopback port, started with the caller's environment; waits until it answers.
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $log = Join-Path ([IO.Path]::GetTempPath()) "awsguard-moto-iam-$port.log"
+    $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { throw "moto exited with code $($process.ExitCode); see $log.err" }
+        try { $null = Invoke-WebRequest "http://127.0.0.1:$port/moto-api/" -TimeoutSec 2 -UseBasicParsing; return [pscustomobject]@{ Url = "http://127.0.0.1:$port/"; Process = $process } }
+        catch { Start-Sleep -Milliseconds 100 } # polling a condition, bounded by the deadline
+    }
+    $process.Kill($true)
+    throw "moto did not answer on port $port within 60 s; see $log.err"
 }
 
 Export-ModuleMember -Function * -Variable TestAccessKey, TestSecretKey

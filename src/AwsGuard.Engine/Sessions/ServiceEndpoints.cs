@@ -61,6 +61,11 @@ public static class ServiceEndpoints
         ["events"] = "EventBridge",
         ["sns"] = "SNS",
         ["cloudtrail"] = "CloudTrail",
+        ["elasticloadbalancing"] = "Elastic Load Balancing v2",
+        ["cloudfront"] = "CloudFront",
+        ["route53"] = "Route 53",
+        ["wafv2"] = "WAFV2",
+        ["shield"] = "Shield",
         ["ec2"] = "EC2",
     };
 

@@ -15,6 +15,10 @@ public interface ICloudWatchClient
 {
     /// <summary>One page of GetMetricData (at most <see cref="CloudWatchClient.MaxQueriesPerCall"/> queries).</summary>
     Task<MetricDataPage> GetMetricDataAsync(MetricDataRequest request, CancellationToken cancel);
+
+    /// <summary>The alarms on one metric (DescribeAlarmsForMetric), with their dimensions.</summary>
+    Task<IReadOnlyList<MetricAlarm>> DescribeAlarmsForMetricAsync(string metricNamespace, string metricName,
+        IReadOnlyDictionary<string, string> dimensions, CancellationToken cancel);
 }
 
 /// <summary>CloudWatch over the Query protocol (version 2010-08-01), signed as "monitoring".</summary>
@@ -40,6 +44,30 @@ public sealed class CloudWatchClient(AWSCredentials credentials, string region, 
             NextToken = r.Text("NextToken"),
         };
     }
+
+    public async Task<IReadOnlyList<MetricAlarm>> DescribeAlarmsForMetricAsync(string metricNamespace, string metricName,
+        IReadOnlyDictionary<string, string> dimensions, CancellationToken cancel)
+    {
+        var parameters = new List<(string, string?)>
+        {
+            ("Namespace", JsonShape.Required(metricNamespace, "Namespace", "DescribeAlarmsForMetric")),
+            ("MetricName", JsonShape.Required(metricName, "MetricName", "DescribeAlarmsForMetric")),
+        };
+        var n = 0;
+        foreach (var dimension in dimensions)
+        {
+            n++;
+            parameters.Add(($"Dimensions.member.{n}.Name", dimension.Key));
+            parameters.Add(($"Dimensions.member.{n}.Value", dimension.Value));
+        }
+        var r = await Call("DescribeAlarmsForMetric", cancel, parameters.ToArray()).ConfigureAwait(false);
+        return r.Child("MetricAlarms").Children("member").Select(a => new MetricAlarm(a.Text("AlarmName") ?? "",
+            a.Child("Dimensions").Children("member").ToDictionary(d => d.Text("Name") ?? "", d => d.Text("Value") ?? ""))).ToList();
+    }
+
+    private Task<XElement> Call(string operation, CancellationToken cancel, params (string Name, string? Value)[] parameters) =>
+        QueryProtocol.InvokeAsync(Context, ServiceId, "monitoring", _endpoint, operation, Version,
+            parameters.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)), cancel);
 
     /// <summary>The form members in botocore's order (the shape's member order), so the body is byte-identical to the AWS CLI's.</summary>
     internal static List<KeyValuePair<string, string?>> Parameters(MetricDataRequest request)
@@ -117,4 +145,10 @@ public sealed class MetricDataResult
     public string? StatusCode { get; set; }
     public List<DateTime> Timestamps { get; set; } = new();
     public List<double> Values { get; set; } = new();
+}
+
+public sealed class MetricAlarm(string alarmName, IReadOnlyDictionary<string, string> dimensions)
+{
+    public string AlarmName { get; } = alarmName;
+    public IReadOnlyDictionary<string, string> Dimensions { get; } = dimensions;
 }

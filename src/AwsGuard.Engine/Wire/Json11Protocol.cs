@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text.Json;
 using System.Threading;
@@ -74,7 +75,10 @@ internal static class Json11Protocol
         }
         catch (JsonException)
         {
-            // not JSON (a proxy's or load balancer's page): the status alone speaks
+            // not JSON: an XML error (moto answers a call IAM denies so) is read as one; a proxy's page leaves the status to speak
+            var error = Xml.Parse(response.Body)?.Root?.DescendantsAndSelf().FirstOrDefault(d => d.Name.LocalName == "Error");
+            code = error.Text("Code");
+            message = error.Text("Message");
         }
         code = JsonShape.ErrorName(code ?? response.Header("x-amzn-ErrorType"));
         if (!string.IsNullOrEmpty(detail))

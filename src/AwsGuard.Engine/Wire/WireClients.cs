@@ -27,4 +27,15 @@ public static class WireClients
     public static ISnsClient Sns(AWSCredentials credentials, string region, Uri? endpoint) => new SnsClient(credentials, region, endpoint);
 
     public static ICloudTrailClient CloudTrail(AWSCredentials credentials, string region, Uri? endpoint) => new CloudTrailClient(credentials, region, endpoint);
+
+    public static IElasticLoadBalancingClient ElasticLoadBalancing(AWSCredentials credentials, string region, Uri? endpoint) =>
+        new ElasticLoadBalancingClient(credentials, region, endpoint);
+
+    public static ICloudFrontClient CloudFront(AWSCredentials credentials, string region, Uri? endpoint) => new CloudFrontClient(credentials, region, endpoint);
+
+    public static IRoute53Client Route53(AWSCredentials credentials, string region, Uri? endpoint) => new Route53Client(credentials, region, endpoint);
+
+    public static IWafv2Client Wafv2(AWSCredentials credentials, string region, Uri? endpoint) => new Wafv2Client(credentials, region, endpoint);
+
+    public static IShieldClient Shield(AWSCredentials credentials, string region, Uri? endpoint) => new ShieldClient(credentials, region, endpoint);
 }

@@ -38,6 +38,23 @@ public static class WireEndpoints
 
     public static WireEndpoint CloudTrail(string region, Uri? endpointOverride) => Regional("cloudtrail", region, endpointOverride);
 
+    public static WireEndpoint ElasticLoadBalancing(string region, Uri? endpointOverride) => Regional("elasticloadbalancing", region, endpointOverride);
+
+    public static WireEndpoint Wafv2(string region, Uri? endpointOverride) => Regional("wafv2", region, endpointOverride);
+
+    /// <summary>CloudFront: one endpoint per partition (cloudfront.amazonaws.com, signed for us-east-1).</summary>
+    public static WireEndpoint CloudFront(string region, Uri? endpointOverride) =>
+        Global(region, endpointOverride, ("aws", "cloudfront.amazonaws.com", "us-east-1"), ("aws-cn", "cloudfront.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"));
+
+    /// <summary>Route 53: one endpoint per partition (route53.amazonaws.com, signed for us-east-1).</summary>
+    public static WireEndpoint Route53(string region, Uri? endpointOverride) =>
+        Global(region, endpointOverride, ("aws", "route53.amazonaws.com", "us-east-1"), ("aws-cn", "route53.amazonaws.com.cn", "cn-northwest-1"),
+            ("aws-us-gov", "route53.us-gov.amazonaws.com", "us-gov-west-1"));
+
+    /// <summary>Shield: shield.us-east-1.amazonaws.com for the commercial partition, which holds every subscription and protection.</summary>
+    public static WireEndpoint Shield(string region, Uri? endpointOverride) =>
+        Global(region, endpointOverride, ("aws", "shield.us-east-1.amazonaws.com", "us-east-1"));
+
     /// <summary>
     /// IAM: iam.amazonaws.com (us-east-1), iam.cn-north-1.amazonaws.com.cn (cn-north-1), iam.us-gov.amazonaws.com
     /// (us-gov-west-1); in the other partitions iam.&lt;region&gt;.&lt;suffix&gt;, as botocore names their home regions.
@@ -76,6 +93,15 @@ public static class WireEndpoints
         AwsRegions.Require(region);
         if (endpointOverride is not null) return new WireEndpoint(endpointOverride, region);
         return new WireEndpoint(new Uri($"https://{accountId}.s3-control.{region}.{AwsRegions.DnsSuffixOf(region)}/"), region);
+    }
+
+    /// <summary>A service with one endpoint per partition; in a partition not listed, its regional endpoint.</summary>
+    private static WireEndpoint Global(string region, Uri? endpointOverride, params (string Partition, string Host, string SigningRegion)[] homes)
+    {
+        var partition = AwsRegions.PartitionOf(region);
+        foreach (var home in homes)
+            if (home.Partition == partition) return new WireEndpoint(endpointOverride ?? new Uri("https://" + home.Host + "/"), home.SigningRegion);
+        return Regional(homes[0].Host.Split('.')[0], region, endpointOverride);
     }
 
     private static WireEndpoint Regional(string prefix, string region, Uri? endpointOverride)

@@ -28,6 +28,14 @@ internal sealed class WireRequest(string service, string operation, string signi
     /// <summary>Query string parameters (REST protocols), unencoded; the signer and transport encode them alike.</summary>
     public List<KeyValuePair<string, string>> Query { get; } = new();
 
+    /// <summary>Adds query parameters, leaving out null values (an absent marker or filter).</summary>
+    public WireRequest WithQuery(params (string Name, string? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+            if (value is not null) Query.Add(new KeyValuePair<string, string>(name, value));
+        return this;
+    }
+
     public byte[] Body { get; set; } = Array.Empty<byte>();
 
     /// <summary>

@@ -197,6 +197,10 @@ public sealed class EfsPerformanceBatchingTests
                 }).ToList(),
             });
         }
+
+        // The reader asks for metrics only.
+        public Task<IReadOnlyList<MetricAlarm>> DescribeAlarmsForMetricAsync(string metricNamespace, string metricName,
+            IReadOnlyDictionary<string, string> dimensions, CancellationToken cancel) => throw new NotSupportedException();
     }
 
     private sealed class NoEfs : IEfsClient

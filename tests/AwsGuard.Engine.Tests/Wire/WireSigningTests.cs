@@ -159,6 +159,23 @@ print(urllib.parse.urlencode(body, quote_via=urllib.parse.quote, safe='-_.~'), e
         .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
         .Select(p => p.Name + "=" + p.Value));
 
+    [Fact]
+    public async Task RestXml_Route53_query_string_signature_matches_the_aws_cli()
+    {
+        var recorded = await Record("text/xml",
+            "<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ResourceRecordSets/>" +
+            "<IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListResourceRecordSetsResponse>",
+            "route53", "list-resource-record-sets", "--hosted-zone-id", "Z0123", "--start-record-name", "www.example.com.",
+            "--start-record-type", "A", "--start-record-identifier", "eu west+1");
+        Assert.Equal("/2013-04-01/hostedzone/Z0123/rrset", recorded.Path);
+        var endpoint = new Uri(recorded.Endpoint, "/");
+        var ours = new Route53Client(Tools.Keys, "eu-west-1", endpoint) // Route 53 signs for us-east-1 whatever the session's region
+            .CreateListResourceRecordSets("/hostedzone/Z0123", new RecordSetStart("www.example.com.", "A", "eu west+1"));
+        Assert.Equal(recorded.Path, ours.Path);
+        Assert.Equal(Sorted(recorded.Query), ours.CanonicalQuery);
+        AssertSameSignature(recorded, ours);
+    }
+
     private static void AssertSameSignature(Recorded recorded, WireRequest ours)
     {
         var signedAt = DateTime.ParseExact(recorded.Headers["X-Amz-Date"], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
