@@ -108,10 +108,11 @@ function Start-StorageGatewayDouble {
 }
 
 function Start-Ec2ImportDouble {
-    <# Starts tests/doubles/ec2_import_double.py (moto has no ImportImage) on a free loopback port. #>
+    <# Starts tests/doubles/ec2_import_double.py (moto has no ImportImage) on a free loopback port; every other EC2 call goes on to moto. #>
+    param([Parameter(Mandatory)] [string] $ForwardUrl)
     if (-not (Get-Command python3 -ErrorAction SilentlyContinue)) { throw 'python3 was not found: the EC2 import double needs it.' }
     $script = Join-Path $Root 'tests/doubles/ec2_import_double.py'
-    Start-LoopbackServer 'ec2-double' 'python3' { param($port) $script, '--port', $port } '_double/health'
+    Start-LoopbackServer 'ec2-double' 'python3' { param($port) $script, '--port', $port, '--forward', $ForwardUrl } '_double/health'
 }
 
 function Stop-LoopbackServer {
@@ -135,7 +136,7 @@ function Invoke-Tests {
     try {
         $sgw = Start-StorageGatewayDouble
         $env:AWSGUARD_SGW_URL = $sgw.Url
-        $ec2 = Start-Ec2ImportDouble
+        $ec2 = Start-Ec2ImportDouble $aws.Url
         $env:AWSGUARD_EC2_URL = $ec2.Url
         $results = Join-Path $Root 'out/TestResults'
         $xunit = Invoke-Xunit $Configuration $results $Filter
@@ -218,7 +219,7 @@ function Invoke-Demo {
         # (Import-VmImage) in AWSGUARD_EC2_URL.
         $sgw = Start-StorageGatewayDouble
         $env:AWSGUARD_SGW_URL = $sgw.Url
-        $ec2 = Start-Ec2ImportDouble
+        $ec2 = Start-Ec2ImportDouble $aws.Url
         $env:AWSGUARD_EC2_URL = $ec2.Url
         return Invoke-Pwsh -File (Join-Path $Root 'demo/Start-Demo.ps1') -Arguments @('-ModulePath', (Join-Path $ModuleOut 'AwsGuard.psd1'), '-EndpointUrl', $aws.Url)
     }

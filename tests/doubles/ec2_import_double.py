@@ -2,7 +2,10 @@
 """A test double of EC2's VM Import image operations (moto has none): ImportImage, DescribeImportImageTasks and
 CancelImportTask, over the EC2 Query protocol.
 
-    python3 ec2_import_double.py --port 8124 [--host 127.0.0.1]
+    python3 ec2_import_double.py --port 8124 [--host 127.0.0.1] [--forward http://127.0.0.1:5000/]
+
+With --forward, every other EC2 action (DescribeRegions, DescribeAddresses, ...) goes on unchanged to that server (moto),
+so AWS_ENDPOINT_URL_EC2 can point here for every EC2 call of a test run.
 
 It follows botocore's ec2 2016-11-15 model: form-encoded Action/Version bodies with lists as DiskContainer.1.Format and
 ImportTaskId.1, XML answers in the 2016-11-15 namespace with the model's locationNames (importTaskId, snapshotDetailSet
@@ -28,6 +31,8 @@ import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
+from urllib.request import Request, urlopen
+from urllib.error import HTTPError
 from xml.sax.saxutils import escape
 
 from sigv4_scope import SigningError, scope_region
@@ -45,6 +50,7 @@ TASKS = {}     # ImportTaskId -> task dict
 OUTCOMES = {}  # S3 key -> {"failWith": text} or {"hold": True}
 CALLS = {}     # operation -> count
 TOKENS = {}    # (region, ClientToken) -> ImportTaskId
+FORWARD = None  # --forward: the server every other action goes to
 
 
 class ApiError(Exception):
@@ -229,6 +235,16 @@ class Handler(BaseHTTPRequestHandler):
                                        for t in TASKS.values()])
         self.json(404, {"message": "not found"})
 
+    def forward(self, raw):
+        """Sends the request as it came (signature included) to the --forward server and its answer back."""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        try:
+            with urlopen(Request(FORWARD.rstrip("/") + self.path, data=raw, headers=headers, method="POST"), timeout=60) as answer:
+                status, body, content_type = answer.status, answer.read(), answer.headers.get("Content-Type", "text/xml")
+        except HTTPError as e:
+            status, body, content_type = e.code, e.read(), e.headers.get("Content-Type", "text/xml")
+        self.send(status, body, content_type)
+
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/_double/outcome":
@@ -247,6 +263,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(e.code, e.message, 401 if e.code == "MissingAuthenticationTokenException" else 400)
             params = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
             action = params.get("Action", "")
+            if action not in OPERATIONS and FORWARD:
+                return self.forward(raw)
             if action not in OPERATIONS:
                 raise ApiError("InvalidAction", f"The action {action} is not valid for this web service.")
             if params.get("Version") != VERSION:
@@ -269,7 +287,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--forward", help="where every other EC2 action goes (moto)")
     args = parser.parse_args()
+    global FORWARD
+    FORWARD = args.forward
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     print(f"http://{args.host}:{server.server_address[1]}/", flush=True)
