@@ -11,7 +11,7 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('AwsGuard.Format.ps1xml')
     TypesToProcess       = @('AwsGuard.Types.ps1xml')
-    CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-GatewayChap', 'Get-PublicBucket', 'Revoke-RoleSession', 'Set-GatewayChap', 'Unblock-PublicBucket')
+    CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardAccount', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-GatewayChap', 'Get-PublicBucket', 'Revoke-RoleSession', 'Set-GatewayChap', 'Unblock-PublicBucket')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -10,7 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     $root = Join-Path $PSScriptRoot '../..'
-    $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs',
+    $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs', 'src/AwsGuard/Commands/AwsCmdlet.cs',
         'src/AwsGuard.Engine/Errors/AwsErrors.cs', 'src/AwsGuard.Engine/Wire/Json11Protocol.cs'
     $areas = @{
         'Copy-S3Quiet'         = 'src/AwsGuard.Engine/Transfer', 'src/AwsGuard/Commands/CopyS3QuietCommand.cs', 'src/AwsGuard.Contracts/SseCustomerKey.cs'
@@ -22,6 +22,7 @@ BeforeAll {
         'Unblock-PublicBucket' = @('src/AwsGuard/Commands/UnblockPublicBucketCommand.cs')
         'Get-GatewayChap'      = @()
         'Get-AwsGuardIdentity' = @()
+        'Get-AwsGuardAccount'  = 'src/AwsGuard.Engine/Organizations', 'src/AwsGuard.Engine/Wire/OrganizationsClient.cs', 'src/AwsGuard.Engine/Wire/Ec2RegionsClient.cs'
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

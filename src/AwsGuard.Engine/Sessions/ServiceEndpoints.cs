@@ -55,6 +55,8 @@ public static class ServiceEndpoints
         ["iam"] = "IAM",
         ["logs"] = "CloudWatch Logs",
         ["storagegateway"] = "Storage Gateway",
+        ["organizations"] = "Organizations",
+        ["ec2"] = "EC2",
     };
 
     /// <summary>"CloudWatch Logs" -> AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.</summary>

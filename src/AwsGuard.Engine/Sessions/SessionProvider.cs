@@ -7,7 +7,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using System.Threading;
+using System.Threading.Tasks;
 using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 
 namespace AwsGuard.Engine.Sessions;
 
@@ -23,6 +26,7 @@ public sealed class SessionProvider
     private readonly Func<string, string?> _environment;
     private readonly ConcurrentDictionary<string, AWSCredentials> _credentials = new();
     private readonly ConcurrentDictionary<string, object> _clients = new();
+    private readonly ConcurrentDictionary<string, Task<string>> _accounts = new();
 
     public SessionProvider(Func<string, string?>? environment = null)
     {
@@ -46,7 +50,48 @@ public sealed class SessionProvider
             (credentials, identity) = AssumeRole(credentials, identity, roleArn, p.ExternalId, region, endpoints);
             source = $"role {roleArn} assumed with {source}" + (p.ExternalId is null ? "" : " and an external id");
         }
-        return new AwsSession(credentials, source, identity, region, regionSource, endpoints);
+        return new AwsSession(credentials, source, identity, region, regionSource, endpoints, AccountOfRole(p.AssumeRoleArn));
+    }
+
+    /// <summary>
+    /// <paramref name="session"/> acting through a role: its credentials assume <paramref name="roleArn"/>, cached as
+    /// -AssumeRoleArn's are (so a later command with the same source and role reuses them), with its region and endpoints.
+    /// </summary>
+    public AwsSession WithRole(AwsSession session, string roleArn, string? externalId)
+    {
+        var (credentials, identity) = AssumeRole(session.Credentials, session.IdentityKey, roleArn, externalId, session.Region, session.Endpoints);
+        return new AwsSession(credentials, $"role {roleArn} assumed with {session.CredentialSource}", identity,
+            session.Region, session.RegionSource, session.Endpoints, AccountOfRole(roleArn));
+    }
+
+    /// <summary>The account id of an IAM role ARN (arn:aws:iam::123456789012:role/Name); null for anything else.</summary>
+    public static string? AccountOfRole(string? roleArn) =>
+        roleArn is not null && RoleArnPattern.IsMatch(roleArn) ? roleArn.Split(':')[4] : null;
+
+    /// <summary>
+    /// The account the session acts in, for results' AccountId: the assumed role's, known from its ARN; else STS
+    /// GetCallerIdentity, asked once per credential identity in this runspace (concurrent askers share the call).
+    /// </summary>
+    public Task<string> AccountIdAsync(AwsSession session, CancellationToken cancel)
+    {
+        if (session.RoleAccountId is { } known) return Task.FromResult(known);
+        var asking = _accounts.GetOrAdd(session.IdentityKey, _ => AskAccountAsync(session, cancel));
+        if (asking.IsFaulted || asking.IsCanceled) _accounts.TryRemove(session.IdentityKey, out _); // the next asker tries again
+        return asking;
+    }
+
+    private async Task<string> AskAccountAsync(AwsSession session, CancellationToken cancel)
+    {
+        try
+        {
+            var sts = GetClient("sts", session, session.RegionOrDefault, AwsClients.Sts);
+            return (await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancel).ConfigureAwait(false)).Account;
+        }
+        catch
+        {
+            _accounts.TryRemove(session.IdentityKey, out _);
+            throw;
+        }
     }
 
     /// <summary>One client per (service, region, credential identity, endpoint) in this runspace, made for the service's endpoint.</summary>

@@ -15,4 +15,9 @@ public static class WireClients
     public static IIamClient Iam(AWSCredentials credentials, string region, Uri? endpoint) => new IamClient(credentials, region, endpoint);
 
     public static IS3ControlClient S3Control(AWSCredentials credentials, string region, Uri? endpoint) => new S3ControlClient(credentials, region, endpoint);
+
+    public static IOrganizationsClient Organizations(AWSCredentials credentials, string region, Uri? endpoint) =>
+        new OrganizationsClient(credentials, region, endpoint);
+
+    public static IEc2RegionsClient Ec2Regions(AWSCredentials credentials, string region, Uri? endpoint) => new Ec2RegionsClient(credentials, region, endpoint);
 }

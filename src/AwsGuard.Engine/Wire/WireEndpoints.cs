@@ -44,6 +44,25 @@ public static class WireEndpoints
         return new WireEndpoint(endpointOverride ?? new Uri("https://" + host + "/"), signingRegion);
     }
 
+    /// <summary>
+    /// Organizations: one endpoint per partition, as botocore's endpoints.json names it: organizations.us-east-1.amazonaws.com
+    /// (aws), organizations.cn-northwest-1.amazonaws.com.cn (aws-cn), organizations.us-gov-west-1.amazonaws.com (aws-us-gov);
+    /// elsewhere the region's own.
+    /// </summary>
+    public static WireEndpoint Organizations(string region, Uri? endpointOverride)
+    {
+        var home = AwsRegions.PartitionOf(region) switch
+        {
+            "aws" => "us-east-1",
+            "aws-cn" => "cn-northwest-1",
+            "aws-us-gov" => "us-gov-west-1",
+            _ => region,
+        };
+        return Regional("organizations", home, endpointOverride);
+    }
+
+    public static WireEndpoint Ec2(string region, Uri? endpointOverride) => Regional("ec2", region, endpointOverride);
+
     /// <summary>S3 Control: &lt;account&gt;.s3-control.&lt;region&gt;.&lt;suffix&gt;; with an override, no account prefix (moto serves it by path).</summary>
     public static WireEndpoint S3Control(string region, string accountId, Uri? endpointOverride)
     {

@@ -9,6 +9,11 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(CallerIdentity))]
 public sealed class GetAwsGuardIdentityCommand : AwsCmdlet
 {
-    protected override async Task EndProcessingAsync() =>
-        WriteObject(await IdentityReader.ForSession(Provider, Session).GetAsync(CancelToken).ConfigureAwait(false));
+    /// <summary>Each piped account or region: who AwsGuard acts as there.</summary>
+    protected override Task ProcessRecordAsync() => TryItemAsync(SessionTarget, WriteIdentityAsync);
+
+    protected override Task EndProcessingAsync() => EverythingByDefault() ? WriteIdentityAsync() : Task.CompletedTask;
+
+    private async Task WriteIdentityAsync() =>
+        WriteObject(await Service(IdentityReader.ForSession).GetAsync(CancelToken).ConfigureAwait(false));
 }
