@@ -131,4 +131,14 @@ Get-GatewayChap -GatewayArn $gateway.GatewayARN | Where-Object ChapEnabled |
     Set-GatewayChap -InitiatorSecret (ConvertTo-SecureString 'Rotated-00001' -AsPlainText -Force) -TargetSecret (ConvertTo-SecureString 'RotatedTgt-01' -AsPlainText -Force) -Force
 Get-GatewayChap -GatewayArn $gateway.GatewayARN | Format-Table | Out-Host
 
+Show-Step 'The whole organization: a management account of its own with three member accounts, seeded through each account''s role'
+$org = & python3 (Join-Path $PSScriptRoot '../tests/Pester/seed_organization.py') $EndpointUrl 3 2 1 | ConvertFrom-Json
+if ($LASTEXITCODE) { throw 'Seeding the organization failed.' }
+$management = @{ AccessKey = $org.ManagementKeys.AccessKey; SecretKey = $org.ManagementKeys.SecretKey; SessionToken = $org.ManagementKeys.SessionToken }
+Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole @management | Format-Table | Out-Host
+
+Show-Step 'Every public bucket of every account, each scanned through its own role; AccountId says whose'
+Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole @management | Get-PublicBucket @management |
+    Format-Table AccountId, BucketName, Status, Reason | Out-Host
+
 Write-Host "`nDemo finished." -ForegroundColor Green

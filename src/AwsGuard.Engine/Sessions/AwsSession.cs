@@ -10,8 +10,10 @@ namespace AwsGuard.Engine.Sessions;
 public sealed class AwsSession
 {
     internal AwsSession(AWSCredentials credentials, string credentialSource, string identityKey,
-        string? region, string? regionSource, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, string? roleAccountId = null)
+        string? region, string? regionSource, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, string? roleAccountId = null,
+        AwsRetry? retry = null)
     {
+        Retry = retry ?? AwsRetry.Default;
         RoleAccountId = roleAccountId;
         Credentials = credentials;
         CredentialSource = credentialSource;
@@ -30,6 +32,9 @@ public sealed class AwsSession
     internal string IdentityKey { get; }
 
     public string? Region { get; }
+
+    /// <summary>The retry policy its clients use, from the SDKs' settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, the profile).</summary>
+    public AwsRetry Retry { get; }
 
     /// <summary>The account of the role -AssumeRoleArn named (from its ARN, known without a call); null otherwise.</summary>
     public string? RoleAccountId { get; }

@@ -128,10 +128,16 @@ public abstract class AwsCmdlet : AsyncCmdlet
             WriteError(ErrorRecords.From(contradiction, contradiction.Target));
             return false;
         }
-        if (!RecordParameters.Any(name => !_commandLine.ContainsKey(name) && bound.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value?.ToString())))
-            return true;
+        // The properties, not BoundParameters: PowerShell resets a pipeline-bound property before the next record but
+        // leaves its key in BoundParameters, so a record without the property would inherit the previous account's role.
+        var piped = RecordParameters.Where(name => !_commandLine.ContainsKey(name)).ToDictionary(name => name, name => Value(name) as string);
+        if (piped.Values.All(string.IsNullOrEmpty)) return true;
 
-        var parameters = SessionBinding.From(bound, SessionState);
+        var values = new Dictionary<string, object?>(bound, StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in piped)
+            if (string.IsNullOrEmpty(entry.Value)) values.Remove(entry.Key);
+            else values[entry.Key] = entry.Value;
+        var parameters = SessionBinding.From(values, SessionState);
         var key = (parameters.AssumeRoleArn, parameters.ExternalId, parameters.Region);
         var account = SessionProvider.AccountOfRole(parameters.AssumeRoleArn) ?? parameters.AssumeRoleArn ?? parameters.Region!;
         if (parameters.AssumeRoleArn is { } role && _unreachable.ContainsKey(role))
@@ -247,8 +253,11 @@ public abstract class AwsCmdlet : AsyncCmdlet
     /// record's session. From the record's own work (not work it started that outlives it).
     /// </summary>
     protected bool EverythingForRecord(params string[] naming) => OnPipeline(() =>
-        MyInvocation.ExpectingInput && !naming.Any(MyInvocation.BoundParameters.ContainsKey)
+        MyInvocation.ExpectingInput && naming.All(name => Value(name) is null)
         && CurrentPipelineObject?.GetValue(this) is PSObject item && RecordParameters.Any(name => item.Properties[name] is not null));
+
+    /// <summary>A parameter's value for the record in hand (null or empty as null).</summary>
+    private object? Value(string parameter) => GetType().GetProperty(parameter)?.GetValue(this) is { } value && value as string != "" ? value : null;
 
     /// <summary>
     /// The account <see cref="Session"/> acts in, for results' AccountId: from the role's ARN, else asked of STS once per

@@ -96,6 +96,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             CustomerKey = SseCustomerKey,
             SourceCustomerKey = SourceSseCustomerKey,
             SkipUnchanged = SkipUnchanged,
+            Retry = Session.Retry,
         };
         _options.Validate(Session.EndpointFor("s3"));
         _keep = Wildcard.Filter(Include, Exclude);
