@@ -30,10 +30,10 @@ public abstract class AwsCmdlet : AsyncCmdlet
         ?.GetProperty("CurrentPipelineObject", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
 
     private readonly AsyncLocal<AwsSession?> _recordSession = new();
-    // Pipeline thread only: one session per (role, external id, region), and the roles that could not be assumed.
+    // Pipeline thread only: one session per (role, external id, region).
     private readonly Dictionary<(string?, string?, string?), AwsSession> _sessions = new();
-    // Roles (or accounts) that could not be reached, with their account id; from any thread.
-    private readonly ConcurrentDictionary<string, string> _unreachable = new();
+    // The accounts that could not be reached (their later records are skipped); from any thread.
+    private readonly ConcurrentDictionary<string, bool> _unreachable = new();
     private readonly ConcurrentDictionary<(AwsSession, Type), object> _services = new();
     private Dictionary<string, string?> _commandLine = new();
     private HashSet<string> _commandLineNames = new();
@@ -140,9 +140,9 @@ public abstract class AwsCmdlet : AsyncCmdlet
         var parameters = SessionBinding.From(values, SessionState);
         var key = (parameters.AssumeRoleArn, parameters.ExternalId, parameters.Region);
         var account = SessionProvider.AccountOfRole(parameters.AssumeRoleArn) ?? parameters.AssumeRoleArn ?? parameters.Region!;
-        if (parameters.AssumeRoleArn is { } role && _unreachable.ContainsKey(role))
+        if (_unreachable.ContainsKey(account))
         {
-            WriteVerbose($"Skipped {account} ({parameters.Region}): its role {role} could not be assumed.");
+            WriteVerbose($"Skipped {account} ({parameters.Region}): it could not be reached.");
             return false;
         }
         if (_sessions.TryGetValue(key, out var known))
@@ -157,7 +157,7 @@ public abstract class AwsCmdlet : AsyncCmdlet
         }
         catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
-            WriteAccountError(error, account, parameters.AssumeRoleArn);
+            WriteAccountError(error, account);
             return false;
         }
     }
@@ -176,8 +176,7 @@ public abstract class AwsCmdlet : AsyncCmdlet
         }
         catch (Exception error) when (!CancelToken.IsCancellationRequested)
         {
-            var role = _sessions.First(known => known.Value == session).Key.Item1;
-            WriteAccountError(AwsErrors.Explain(error, account), account, role);
+            WriteAccountError(AwsErrors.Explain(error, account), account);
             return false;
         }
     }
@@ -188,7 +187,7 @@ public abstract class AwsCmdlet : AsyncCmdlet
     protected override void AfterEnd()
     {
         if (!_unreachable.IsEmpty)
-            WriteWarning($"{_unreachable.Count} account(s) could not be reached: {string.Join(", ", _unreachable.Values.Distinct())}. Each has its error above.");
+            WriteWarning($"{_unreachable.Count} account(s) could not be reached: {string.Join(", ", _unreachable.Keys)}. Each has its error above.");
     }
 
     /// <summary>
@@ -281,11 +280,11 @@ public abstract class AwsCmdlet : AsyncCmdlet
 
     /// <summary>
     /// An account that could not be reached (its role denied, its regions unreadable): its non-terminating error with the
-    /// account id as target, counted for the warning at the end. <paramref name="role"/>: skip the role's later records.
+    /// account id as target, counted for the warning at the end; its later records are skipped.
     /// </summary>
-    protected void WriteAccountError(Exception error, string account, string? role = null)
+    protected void WriteAccountError(Exception error, string account)
     {
-        _unreachable[role ?? account] = account;
+        _unreachable[account] = true;
         WriteError(ErrorRecords.From(error, account));
     }
 
