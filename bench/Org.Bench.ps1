@@ -19,10 +19,10 @@ try {
     $role = 'OrganizationAccountAccessRole'
     $guardOut = Join-Path ([IO.Path]::GetTempPath()) "awsguard-org-$([guid]::NewGuid()).txt"
     $botoOut = Join-Path ([IO.Path]::GetTempPath()) "boto3-org-$([guid]::NewGuid()).txt"
-    $scan = "Get-AwsGuardAccount -RoleName $role -EndpointUrl '$url' | Get-PublicBucket -EndpointUrl '$url' | " +
-        "ForEach-Object { `"`$(`$_.AccountId) `$(`$_.BucketName)`" } | Sort-Object | Set-Content '$guardOut'"
+    $pipeline = "Get-AwsGuardAccount -RoleName $role -EndpointUrl '$url' | Get-PublicBucket -EndpointUrl '$url'"
+    $scan = "$pipeline | ForEach-Object { `"`$(`$_.AccountId) `$(`$_.BucketName)`" } | Sort-Object | Set-Content '$guardOut'"
     $tools = [ordered]@{
-        'AwsGuard Get-AwsGuardAccount | Get-PublicBucket' = Get-AwsGuardCommand $scan -Warm
+        'AwsGuard (Get-AwsGuardAccount into Get-PublicBucket)' = Get-AwsGuardCommand $scan -Warm
         'boto3 loop, thread pool of 10 per account'       = @('python3', (Join-Path $PSScriptRoot 'org_boto3.py'), $url, $role, $botoOut)
     }
     $rows = @(Compare-Tool -Tools $tools -Runs $Runs)
@@ -33,7 +33,7 @@ try {
     if (Compare-Object $guardSet $botoSet) { throw "The two tools found different public buckets: $(Compare-Object $guardSet $botoSet | Out-String)" }
     if (Compare-Object $guardSet $expected) { throw "AwsGuard's public buckets differ from the seeded ones." }
 
-    $counting = Get-AwsGuardCommand ($scan -replace "\| ForEach-Object.*$", "-Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host")
+    $counting = Get-AwsGuardCommand "& { `$VerbosePreference = 'Continue'; $pipeline } 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message | Write-Host"
     $log = @(& $counting[0] @($counting | Select-Object -Skip 1) 6>&1 | Where-Object { "$_" -like 'AWS *' })
 }
 finally {

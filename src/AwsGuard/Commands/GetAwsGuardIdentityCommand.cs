@@ -9,10 +9,12 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(CallerIdentity))]
 public sealed class GetAwsGuardIdentityCommand : AwsCmdlet
 {
-    /// <summary>Each piped account or region: who AwsGuard acts as there.</summary>
-    protected override Task ProcessRecordAsync() => TryItemAsync(SessionTarget, WriteIdentityAsync);
-
-    protected override Task EndProcessingAsync() => EverythingByDefault() ? WriteIdentityAsync() : Task.CompletedTask;
+    /// <summary>
+    /// Once without pipeline input (a failure ends the command); with it, once per piped account or region, each
+    /// failure that record's error.
+    /// </summary>
+    protected override Task ProcessRecordAsync() =>
+        OnPipeline(() => MyInvocation.ExpectingInput) ? TryItemAsync(SessionTarget, WriteIdentityAsync) : WriteIdentityAsync();
 
     private async Task WriteIdentityAsync() =>
         WriteObject(await Service(IdentityReader.ForSession).GetAsync(CancelToken).ConfigureAwait(false));
