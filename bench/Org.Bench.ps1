@@ -52,4 +52,5 @@ $byService = $log | ForEach-Object { ("$_" -split ' ')[1] } | Group-Object | Sor
 ConvertTo-MarkdownTable $rows
 ''
 "- Result sets: identical, $($guardSet.Count) public buckets, each attributed to its own account (checked against the seed on every run of this workload)."
-"- AWS calls (AwsGuard, from its call log): $($log.Count), $([math]::Round($log.Count / $buckets, 2)) a bucket; by service: $($byService -join ', ')."
+"- AWS calls (AwsGuard, from its call log): $($log.Count), $([math]::Round($log.Count / $buckets, 2)) a bucket; by service: $($byService -join ', '). The boto3 loop makes 3 a bucket (ACL, policy, Block Public Access) plus ListAccounts, and AssumeRole and ListBuckets per account, $([math]::Round((3 * $buckets + 1 + 2 * $Accounts) / $buckets, 2)) a bucket, but judges less (no ownership controls, policy status, account-level Block Public Access or conditions)."
+"- Load average at the end of the run: $((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) (the machine's 2 cores are shared; figures taken under load are noisy)."
