@@ -11,7 +11,7 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('AwsGuard.Format.ps1xml')
     TypesToProcess       = @('AwsGuard.Types.ps1xml')
-    CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-DdosReadiness', 'Get-EfsPerformance', 'Get-GatewayChap', 'Get-PublicBucket', 'Get-PublicBucketGuard', 'Get-RoleTrust', 'Get-VmImportTask', 'Import-VmImage', 'Install-PublicBucketGuard', 'New-ThirdPartyRole', 'Revoke-RoleSession', 'Set-GatewayChap', 'Stop-VmImportTask', 'Test-VmImport', 'Unblock-PublicBucket', 'Uninstall-PublicBucketGuard')
+    CmdletsToExport      = @('Block-PublicBucket', 'Copy-S3Quiet', 'Get-AwsGuardAccount', 'Get-AwsGuardIdentity', 'Get-CwLogEvent', 'Get-DdosReadiness', 'Get-EfsPerformance', 'Get-GatewayChap', 'Get-PublicBucket', 'Get-PublicBucketGuard', 'Get-RoleTrust', 'Get-VmImportTask', 'Import-VmImage', 'Install-PublicBucketGuard', 'New-ThirdPartyRole', 'Revoke-RoleSession', 'Set-GatewayChap', 'Stop-VmImportTask', 'Test-VmImport', 'Unblock-PublicBucket', 'Uninstall-PublicBucketGuard')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

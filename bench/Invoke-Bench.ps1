@@ -3,7 +3,7 @@
     Runs the benchmark workloads (bench/*.Bench.ps1), each against its own local server, and writes docs/benchmarks.md.
     Started by ./build.ps1 -Task Bench after a build; not part of Test.
 .PARAMETER Workload
-    Names of workloads to run (Copy, Import, Logs, Scan, Trust); all by default.
+    Names of workloads to run (Copy, Import, Logs, Org, Scan, Trust); all by default.
 .PARAMETER Settings
     Parameters for the workloads, each given to those that take it, e.g. @{ LargeSize = 256MB; Runs = 2 }; shown in the report.
 #>

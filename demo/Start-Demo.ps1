@@ -217,6 +217,7 @@ Import-VmImage -Path $ova -Bucket demo-vm-imports -Platform Linux -Wait -PollInt
 Get-VmImportTask | Format-Table | Out-Host
 Remove-Item $ova
 Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_EC2
+
 Show-Step 'Get-DdosReadiness: a load balancer behind CloudFront, its WAF and Shield, and the way around CloudFront'
 function Invoke-AwsJson { & aws --endpoint-url $EndpointUrl --output json @args | Out-String | ConvertFrom-Json }
 $vpc = (Invoke-AwsJson ec2 create-vpc --cidr-block 10.0.0.0/16).Vpc.VpcId
@@ -243,5 +244,14 @@ Write-Host 'Load balancer demo-shop (web ACL: rate limit, SQL injection group se
 $ddos = Get-DdosReadiness
 $ddos | Format-Table | Out-Host
 $ddos | Where-Object ResourceType -EQ ApplicationLoadBalancer | Select-Object -ExpandProperty Findings | Format-List | Out-Host
+Show-Step 'The whole organization: a management account of its own with three member accounts, seeded through each account''s role'
+$org = & python3 (Join-Path $PSScriptRoot '../tests/Pester/seed_organization.py') $EndpointUrl 3 2 1 | ConvertFrom-Json
+if ($LASTEXITCODE) { throw 'Seeding the organization failed.' }
+$management = @{ AccessKey = $org.ManagementKeys.AccessKey; SecretKey = $org.ManagementKeys.SecretKey; SessionToken = $org.ManagementKeys.SessionToken }
+Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole @management | Format-Table | Out-Host
+
+Show-Step 'Every public bucket of every account, each scanned through its own role; AccountId says whose'
+Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole @management | Get-PublicBucket @management |
+    Format-Table AccountId, BucketName, Status, Reason | Out-Host
 
 Write-Host "`nDemo finished." -ForegroundColor Green

@@ -7,6 +7,9 @@ public sealed class BucketExposure
 {
     public string BucketName { get; set; } = "";
 
+    /// <summary>The account the bucket was scanned in; null when the account could not be read.</summary>
+    public string? AccountId { get; set; }
+
     /// <summary>The bucket's region (where it was queried); null when it could not be found out.</summary>
     public string? Region { get; set; }
 

@@ -4,6 +4,8 @@ namespace AwsGuard;
 public sealed class CallerIdentity
 {
     public string Account { get; set; } = "";
+    /// <summary>The same as Account, under the name every AwsGuard result uses.</summary>
+    public string AccountId { get; set; } = "";
     public string Arn { get; set; } = "";
     public string UserId { get; set; } = "";
     public string? Region { get; set; }

@@ -11,6 +11,10 @@ public sealed class ChapCredential
 {
     public string TargetArn { get; set; } = "";
 
+    /// <summary>The gateway's account and region (from the target ARN).</summary>
+    public string AccountId { get; set; } = "";
+    public string Region { get; set; } = "";
+
     /// <summary>The target's iSCSI qualified name (the part of the ARN after /target/), for the initiator's -NodeAddress.</summary>
     public string TargetName { get; set; } = "";
 

@@ -8,6 +8,8 @@ public sealed class CopyResult
     /// <summary>A local path or s3://bucket/key.</summary>
     public string Source { get; set; } = "";
     public string Destination { get; set; } = "";
+    /// <summary>The account the copy acted in (its session's).</summary>
+    public string? AccountId { get; set; }
     public long Bytes { get; set; }
     /// <summary>The S3 ETag of the object written or read (quotes removed).</summary>
     public string? ETag { get; set; }

@@ -17,6 +17,10 @@ public class LogEvent
     public string Message { get; set; } = "";
 
     public string LogGroupName { get; set; } = "";
+
+    /// <summary>The account and region of the log group (the session's); AccountId null when the account could not be read.</summary>
+    public string? AccountId { get; set; }
+    public string? Region { get; set; }
     public string? LogStreamName { get; set; }
 
     /// <summary>FilterLogEvents' event id; null for events read with GetLogEvents, which gives none.</summary>

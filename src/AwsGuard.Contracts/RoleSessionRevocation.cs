@@ -18,6 +18,7 @@ public sealed class RoleSessionRevocation
 {
     public string RoleName { get; set; } = "";
     public string RoleArn { get; set; } = "";
+    public string AccountId { get; set; } = "";
     /// <summary>UTC, to the millisecond, as the policy states it: sessions issued before it are denied.</summary>
     public DateTime RevokedBefore { get; set; }
     public string PolicyName { get; set; } = "";

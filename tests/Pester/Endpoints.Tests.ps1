@@ -47,6 +47,8 @@ BeforeAll {
     # One ordinary use of each cmdlet; a cmdlet added to the module needs its line here (the first test says so).
     $uses = @{
         'Get-AwsGuardIdentity' = { Get-AwsGuardIdentity }
+        # moto's default account is in no organization: ListAccounts answers an empty page there, after GetCallerIdentity.
+        'Get-AwsGuardAccount'  = { Get-AwsGuardAccount -RoleName Audit -TargetRegion us-east-1 }
         'Get-PublicBucket'     = { Get-PublicBucket $bucket }
         'Get-CwLogEvent'       = { Get-CwLogEvent $group -StartTime 1h }
         'Copy-S3Quiet'         = { Copy-S3Quiet $file.FullName "s3://$bucket/endpoints.txt" }

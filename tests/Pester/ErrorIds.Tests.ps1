@@ -10,7 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     $root = Join-Path $PSScriptRoot '../..'
-    $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs',
+    $session = 'src/AwsGuard.Engine/Sessions', 'src/AwsGuard/Commands/SessionBinding.cs', 'src/AwsGuard/Commands/AwsCmdlet.cs',
         'src/AwsGuard.Engine/Errors/AwsErrors.cs', 'src/AwsGuard.Engine/Wire/Json11Protocol.cs',
         'src/AwsGuard.Engine/Wire/RestJsonProtocol.cs'
     $areas = @{
@@ -34,6 +34,7 @@ BeforeAll {
         'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
         'Stop-VmImportTask'    = @()
         'Get-DdosReadiness'    = @('src/AwsGuard.Engine/Ddos')
+        'Get-AwsGuardAccount'  = 'src/AwsGuard.Engine/Organizations', 'src/AwsGuard.Engine/Wire/OrganizationsClient.cs', 'src/AwsGuard.Engine/Wire/Ec2RegionsClient.cs'
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

@@ -21,6 +21,10 @@ public sealed class GatewayChap
     public GatewayChap(Func<string?, IStorageGatewayClient> clientFor) =>
         _clientFor = clientFor ?? throw new ArgumentNullException(nameof(clientFor));
 
+    /// <summary>Over the session's -Region when it was given (on the command line or by a piped record), as below.</summary>
+    public static GatewayChap ForSession(SessionProvider provider, AwsSession session) =>
+        ForSession(provider, session, session.RegionSource == "-Region" ? session.Region : null);
+
     /// <param name="explicitRegion">-Region when given: it wins over an ARN's region, which wins over the session's.</param>
     public static GatewayChap ForSession(SessionProvider provider, AwsSession session, string? explicitRegion)
     {
@@ -126,6 +130,8 @@ public sealed class GatewayChap
     private static ChapCredential Credential(GatewayTarget target, string? volumeArn, string? initiator, SecureString? forInitiator, SecureString? forTarget) => new()
     {
         TargetArn = target.Arn,
+        AccountId = target.Arn.Split(':')[4],
+        Region = target.Region,
         TargetName = target.TargetName,
         GatewayArn = target.GatewayArn,
         VolumeArn = volumeArn,

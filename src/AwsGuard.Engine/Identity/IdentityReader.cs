@@ -29,6 +29,7 @@ public sealed class IdentityReader
         return new CallerIdentity
         {
             Account = answer.Account,
+            AccountId = answer.Account,
             Arn = answer.Arn,
             UserId = answer.UserId,
             Region = _session.Region,

@@ -53,14 +53,17 @@ public sealed class PublicAccessScanner
     private readonly Func<CancellationToken, Task<BlockPublicAccessFlags?>> _accountBlockPublicAccess;
     private readonly object _accountLock = new();
     private Task<Fetched<BlockPublicAccessFlags>>? _account;
+    private readonly Func<CancellationToken, Task<string>>? _accountId;
 
     /// <param name="clientForRegion">An S3 client for a region (cached by the caller, as SessionProvider.GetClient does).</param>
     /// <param name="homeRegion">The session's region: where GetBucketLocation and ListBuckets are asked.</param>
     /// <param name="accountBlockPublicAccess">Reads the account-level Block Public Access (S3 Control); null result = not configured.
     /// Called once per scanner; a failure is a reason on each bucket it could matter to.</param>
+    /// <param name="accountId">The account's id for each result's AccountId (null: left empty).</param>
     public PublicAccessScanner(Func<string, IAmazonS3> clientForRegion, string homeRegion,
-        Func<CancellationToken, Task<BlockPublicAccessFlags?>> accountBlockPublicAccess)
+        Func<CancellationToken, Task<BlockPublicAccessFlags?>> accountBlockPublicAccess, Func<CancellationToken, Task<string>>? accountId = null)
     {
+        _accountId = accountId;
         _clientForRegion = clientForRegion ?? throw new ArgumentNullException(nameof(clientForRegion));
         _homeRegion = homeRegion ?? throw new ArgumentNullException(nameof(homeRegion));
         _accountBlockPublicAccess = accountBlockPublicAccess ?? throw new ArgumentNullException(nameof(accountBlockPublicAccess));
@@ -69,7 +72,8 @@ public sealed class PublicAccessScanner
     /// <summary>A scanner over the session's cached S3 clients that reads the account-level Block Public Access through S3 Control.</summary>
     public static PublicAccessScanner ForSession(SessionProvider provider, AwsSession session) =>
         new(region => provider.GetClient("s3", session, region, AwsClients.S3), session.RequireRegion(),
-            cancel => AccountBlockPublicAccess.ReadAsync(provider, session, session.RequireRegion(), cancel));
+            cancel => AccountBlockPublicAccess.ReadAsync(provider, session, session.RequireRegion(), cancel),
+            cancel => provider.AccountIdAsync(session, cancel));
 
     /// <summary>An account-level reader for a value already known (null = not configured); for tests.</summary>
     internal static Func<CancellationToken, Task<BlockPublicAccessFlags?>> Fixed(BlockPublicAccessFlags? account) =>
@@ -149,7 +153,7 @@ public sealed class PublicAccessScanner
         catch (AwsGuardException e) when (!Fatal(e))
         {
             facts.LocationError = e;
-            return ExposureDecision.Decide(facts);
+            return await DecideAsync(facts, cancel).ConfigureAwait(false);
         }
 
         var s3 = _clientForRegion(facts.Region);
@@ -194,7 +198,23 @@ public sealed class PublicAccessScanner
                     .ConfigureAwait(false)).PolicyStatus?.IsPublic), "NoSuchBucketPolicy").ConfigureAwait(false);
 
         facts.Account = await account.ConfigureAwait(false);
-        return ExposureDecision.Decide(facts);
+        return await DecideAsync(facts, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>The decision, with the account's id; that is left null when it cannot be read (the account-level read says why).</summary>
+    private async Task<BucketExposure> DecideAsync(BucketFacts facts, CancellationToken cancel)
+    {
+        var exposure = ExposureDecision.Decide(facts);
+        if (_accountId is null) return exposure;
+        try
+        {
+            exposure.AccountId = await _accountId(cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // the account-level Block Public Access read fails alike and is a reason of its own
+        }
+        return exposure;
     }
 
     private async Task<string> LocateAsync(string bucket, CancellationToken cancel)

@@ -101,6 +101,7 @@ public sealed class RoleSessionRevoker
         {
             RoleName = found.RoleName ?? role.Name,
             RoleArn = found.Arn ?? "",
+            AccountId = SessionProvider.AccountOfRole(found.Arn) ?? "",
             RevokedBefore = action == RevocationAction.Unchanged ? existingTime!.Value : requested,
             PolicyName = RevocationPolicy.Name,
             Action = action,

@@ -159,7 +159,7 @@ public sealed class RoleTrustReader
             do
             {
                 var page = await _organizations.ListAccountsAsync(token, cancel).ConfigureAwait(false);
-                accounts.UnionWith(page.Accounts.Select(a => a.Id).OfType<string>());
+                accounts.UnionWith(page.Items.Select(a => a.Id));
                 token = page.NextToken;
             } while (!string.IsNullOrEmpty(token));
         }

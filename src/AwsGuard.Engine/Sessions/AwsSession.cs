@@ -10,8 +10,11 @@ namespace AwsGuard.Engine.Sessions;
 public sealed class AwsSession
 {
     internal AwsSession(AWSCredentials credentials, string credentialSource, string identityKey,
-        string? region, string? regionSource, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
+        string? region, string? regionSource, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, string? roleAccountId = null,
+        AwsRetry? retry = null)
     {
+        Retry = retry ?? AwsRetry.Default;
+        RoleAccountId = roleAccountId;
         Credentials = credentials;
         CredentialSource = credentialSource;
         IdentityKey = identityKey;
@@ -29,6 +32,12 @@ public sealed class AwsSession
     internal string IdentityKey { get; }
 
     public string? Region { get; }
+
+    /// <summary>The retry policy its clients use, from the SDKs' settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, the profile).</summary>
+    public AwsRetry Retry { get; }
+
+    /// <summary>The account of the role -AssumeRoleArn named (from its ARN, known without a call); null otherwise.</summary>
+    public string? RoleAccountId { get; }
     public string? RegionSource { get; }
 
     /// <summary>Where a global service (STS, IAM) is asked when no region is known: it answers from any region of the partition.</summary>
@@ -46,7 +55,7 @@ public sealed class AwsSession
         : throw new ArgumentException($"'{service}' is no service of {nameof(ServiceEndpoints)}.", nameof(service));
 
     /// <summary>Fetches role credentials now, within <paramref name="cancel"/>: for callers with a budget, before their first call.</summary>
-    internal Task PrepareCredentialsAsync(CancellationToken cancel) =>
+    public Task PrepareCredentialsAsync(CancellationToken cancel) =>
         Credentials is AssumedRoleCredentials role ? role.PrepareAsync(cancel) : Task.CompletedTask;
 
     /// <summary>The region a call should use: the one asked for, else the session's; an error when neither exists.</summary>

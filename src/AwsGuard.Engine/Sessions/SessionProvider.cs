@@ -7,7 +7,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using System.Threading;
+using System.Threading.Tasks;
 using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 
 namespace AwsGuard.Engine.Sessions;
 
@@ -23,6 +26,7 @@ public sealed class SessionProvider
     private readonly Func<string, string?> _environment;
     private readonly ConcurrentDictionary<string, AWSCredentials> _credentials = new();
     private readonly ConcurrentDictionary<string, object> _clients = new();
+    private readonly ConcurrentDictionary<string, Task<string>> _accounts = new();
 
     public SessionProvider(Func<string, string?>? environment = null)
     {
@@ -35,18 +39,61 @@ public sealed class SessionProvider
         ValidateAssumeRole(p);
         // The SDK reads AWS_SHARED_CREDENTIALS_FILE once per process; read it on every resolution instead.
         var files = new SharedFiles(p.ProfileLocation ?? _environment("AWS_SHARED_CREDENTIALS_FILE"));
-        var endpoints = ServiceEndpoints.ResolveAll(EndpointFactsOf(p, files));
+        var configProfile = ConfigProfile(p, files, out var configProfileName);
+        var endpoints = ServiceEndpoints.ResolveAll(EndpointFactsOf(configProfile, configProfileName, p, files));
+        var retry = AwsRetry.FromSettings(_environment, configProfile?.MaxAttempts, configProfile?.RetryMode?.ToString(), configProfileName);
 
-        var (credentials, source, identity, profile) = ResolveBase(p, files, endpoints, warn);
+        var (credentials, source, identity, profile) = ResolveBase(p, files, endpoints, retry, warn);
         var region = ResolveRegion(p, profile, files, out var regionSource);
         if (region is not null) AwsRegions.Require(region, regionSource!);
 
         if (p.AssumeRoleArn is { } roleArn)
         {
-            (credentials, identity) = AssumeRole(credentials, identity, roleArn, p.ExternalId, region, endpoints);
+            (credentials, identity) = AssumeRole(credentials, identity, roleArn, p.ExternalId, region, endpoints, retry);
             source = $"role {roleArn} assumed with {source}" + (p.ExternalId is null ? "" : " and an external id");
         }
-        return new AwsSession(credentials, source, identity, region, regionSource, endpoints);
+        return new AwsSession(credentials, source, identity, region, regionSource, endpoints, AccountOfRole(p.AssumeRoleArn), retry);
+    }
+
+    /// <summary>
+    /// <paramref name="session"/> acting through a role: its credentials assume <paramref name="roleArn"/>, cached as
+    /// -AssumeRoleArn's are (so a later command with the same source and role reuses them), with its region and endpoints.
+    /// </summary>
+    public AwsSession WithRole(AwsSession session, string roleArn, string? externalId)
+    {
+        var (credentials, identity) = AssumeRole(session.Credentials, session.IdentityKey, roleArn, externalId, session.Region, session.Endpoints, session.Retry);
+        return new AwsSession(credentials, $"role {roleArn} assumed with {session.CredentialSource}", identity,
+            session.Region, session.RegionSource, session.Endpoints, AccountOfRole(roleArn), session.Retry);
+    }
+
+    /// <summary>The account id of an IAM role ARN (arn:aws:iam::123456789012:role/Name); null for anything else.</summary>
+    public static string? AccountOfRole(string? roleArn) =>
+        roleArn is not null && RoleArnPattern.IsMatch(roleArn) ? roleArn.Split(':')[4] : null;
+
+    /// <summary>
+    /// The account the session acts in, for results' AccountId: the assumed role's, known from its ARN; else STS
+    /// GetCallerIdentity, asked once per credential identity in this runspace (concurrent askers share the call).
+    /// </summary>
+    public Task<string> AccountIdAsync(AwsSession session, CancellationToken cancel)
+    {
+        if (session.RoleAccountId is { } known) return Task.FromResult(known);
+        var asking = _accounts.GetOrAdd(session.IdentityKey, _ => AskAccountAsync(session, cancel));
+        if (asking.IsFaulted || asking.IsCanceled) _accounts.TryRemove(session.IdentityKey, out _); // the next asker tries again
+        return asking;
+    }
+
+    private async Task<string> AskAccountAsync(AwsSession session, CancellationToken cancel)
+    {
+        try
+        {
+            var sts = GetClient("sts", session, session.RegionOrDefault, AwsClients.Sts);
+            return (await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancel).ConfigureAwait(false)).Account;
+        }
+        catch
+        {
+            _accounts.TryRemove(session.IdentityKey, out _);
+            throw;
+        }
     }
 
     /// <summary>One client per (service, region, credential identity, endpoint) in this runspace, made for the service's endpoint.</summary>
@@ -54,22 +101,26 @@ public sealed class SessionProvider
         where T : class
     {
         var endpoint = session.EndpointFor(service);
-        var key = string.Join("|", service, region, session.IdentityKey, endpoint?.AbsoluteUri ?? "");
-        return (T)_clients.GetOrAdd(key, _ => create(session.Credentials, region, endpoint));
+        var key = string.Join("|", service, region, session.IdentityKey, endpoint?.AbsoluteUri ?? "", session.Retry.Mode, session.Retry.MaxAttempts);
+        return (T)_clients.GetOrAdd(key, _ => AwsRetry.CreateWith(session.Retry, () => create(session.Credentials, region, endpoint)));
     }
 
     /// <summary>
-    /// The endpoint settings of the profile the session reads its config from: the one named (-ProfileName,
+    /// The profile the session reads its settings (endpoints, retries) from: the one named (-ProfileName,
     /// $StoredAWSCredentials, AWS_PROFILE), else 'default'.
     /// </summary>
-    private EndpointFacts EndpointFactsOf(SessionParameters p, SharedFiles files)
+    private CredentialProfile? ConfigProfile(SessionParameters p, SharedFiles files, out string name)
     {
         var named = new[] { p.ProfileName, p.StoredCredentials as string, _environment("AWS_PROFILE") }
             .FirstOrDefault(candidate => !string.IsNullOrEmpty(candidate));
-        var name = named ?? "default";
-        CredentialProfile? profile;
-        try { profile = files.Find(name); }
-        catch (AwsGuardException) when (named is null) { profile = null; } // an unreadable file matters only to those who use it
+        name = named ?? "default";
+        try { return files.Find(name); }
+        catch (AwsGuardException) when (named is null) { return null; } // an unreadable file matters only to those who use it
+    }
+
+    /// <summary>The endpoint settings of the session's config profile.</summary>
+    private EndpointFacts EndpointFactsOf(CredentialProfile? profile, string name, SessionParameters p, SharedFiles files)
+    {
         var servicesName = profile?.Services;
         return new EndpointFacts
         {
@@ -85,7 +136,7 @@ public sealed class SessionProvider
         };
     }
 
-    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, SharedFiles files, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, Action<string>? warn)
+    private (AWSCredentials, string, string, CredentialProfile?) ResolveBase(SessionParameters p, SharedFiles files, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, AwsRetry retry, Action<string>? warn)
     {
         if (!string.IsNullOrEmpty(p.AccessKey) || !string.IsNullOrEmpty(p.SecretKey))
         {
@@ -103,12 +154,12 @@ public sealed class SessionProvider
             return (credential, "the -Credential parameter", "credential:" + ObjectIdentity(p.Credential), null);
         }
         if (!string.IsNullOrEmpty(p.ProfileName))
-            return FromProfile(p.ProfileName!, files, $"profile '{p.ProfileName}'", p, endpoints);
+            return FromProfile(p.ProfileName!, files, $"profile '{p.ProfileName}'", p, endpoints, retry);
 
         switch (p.StoredCredentials)
         {
             case string storedProfile when storedProfile.Length > 0:
-                return FromProfile(storedProfile, files, $"profile '{storedProfile}' from $StoredAWSCredentials", p, endpoints);
+                return FromProfile(storedProfile, files, $"profile '{storedProfile}' from $StoredAWSCredentials", p, endpoints, retry);
             case { } stored:
                 var credential = ForeignCredentials.TryWrap(stored);
                 if (credential is not null)
@@ -119,14 +170,14 @@ public sealed class SessionProvider
         }
 
         if (_environment("AWS_PROFILE") is { Length: > 0 } envProfile)
-            return FromProfile(envProfile, files, $"profile '{envProfile}' from AWS_PROFILE", p, endpoints);
+            return FromProfile(envProfile, files, $"profile '{envProfile}' from AWS_PROFILE", p, endpoints, retry);
         if (_environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } envKey && _environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } envSecret)
             return (Keys(envKey, envSecret, _environment("AWS_SESSION_TOKEN")), "the AWS_ACCESS_KEY_ID environment variable",
                 KeysIdentity(envKey, envSecret), null);
         // As in the SDKs' default chain, a default profile without credentials (region only, as `aws configure set
         // region` leaves it) is passed over; only a profile named on purpose must hold credentials.
         if (files.Find("default") is { } defaultProfile && HoldsCredentials(defaultProfile))
-            return FromProfile("default", files, "profile 'default'", p, endpoints);
+            return FromProfile("default", files, "profile 'default'", p, endpoints, retry);
 
         if (_environment("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") is { Length: > 0 } || _environment("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 })
             return (new GenericContainerCredentials(), "container credentials", "container", null);
@@ -146,7 +197,7 @@ public sealed class SessionProvider
     /// STS too. The source_profile links are walked in a loop, each profile once, so no file can recurse without end;
     /// a profile that is its own source_profile uses its own keys, as the AWS CLI does. Cached by the files' stamp.
     /// </summary>
-    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, SharedFiles files, string source, SessionParameters p, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
+    private (AWSCredentials, string, string, CredentialProfile?) FromProfile(string name, SharedFiles files, string source, SessionParameters p, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, AwsRetry retry)
     {
         var profile = files.Find(name) ?? throw new AwsGuardException(ErrorKind.ObjectNotFound, "ProfileNotFound",
             $"The profile '{name}' was not found in {files.Describe()}.", name);
@@ -186,7 +237,7 @@ public sealed class SessionProvider
                 throw new AwsGuardException(ErrorKind.InvalidArgument, "InvalidRoleArn",
                     $"{Describe(role, name)} has role_arn '{role.Options.RoleArn}', which is not an IAM role ARN (arn:aws:iam::123456789012:role/Name).", name);
             (credentials, identity) = AssumeRole(credentials, identity, role.Options.RoleArn, role.Options.ExternalID,
-                p.Region ?? role.Region?.SystemName ?? AwsSession.DefaultRegion, endpoints);
+                p.Region ?? role.Region?.SystemName ?? AwsSession.DefaultRegion, endpoints, retry);
         }
         return (credentials, roles.Count == 0 ? source : $"{source} (role {profile.Options.RoleArn})", identity, profile);
     }
@@ -232,12 +283,13 @@ public sealed class SessionProvider
         }.Any(value => !string.IsNullOrEmpty(value));
     }
 
-    private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region, IReadOnlyDictionary<string, ResolvedEndpoint> endpoints)
+    private (AWSCredentials, string) AssumeRole(AWSCredentials source, string sourceIdentity, string roleArn, string? externalId, string? region,
+        IReadOnlyDictionary<string, ResolvedEndpoint> endpoints, AwsRetry retry)
     {
         var identity = $"assume:{roleArn}|{externalId}|{sourceIdentity}";
         var stsRegion = region ?? AwsSession.DefaultRegion;
         var credentials = _credentials.GetOrAdd(identity, _ => new AssumedRoleCredentials(source,
-            () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoints), stsRegion, AwsClients.Sts),
+            () => GetClient("sts", new AwsSession(source, "", sourceIdentity, stsRegion, null, endpoints, retry: retry), stsRegion, AwsClients.Sts),
             roleArn, externalId));
         return (credentials, identity);
     }

@@ -30,18 +30,20 @@ public sealed class S3Copier
     private readonly CopyOptions _o;
     private readonly SemaphoreSlim _requests;
 
-    public S3Copier(IAmazonS3 s3, CopyOptions options)
+    /// <param name="progress">Shared by the copiers of one command (one per account); a new one when null.</param>
+    public S3Copier(IAmazonS3 s3, CopyOptions options, TransferProgress? progress = null)
     {
         _s3 = s3;
+        Progress = progress ?? new TransferProgress();
         _o = options;
         _requests = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
     }
 
-    public TransferProgress Progress { get; } = new();
+    public TransferProgress Progress { get; }
 
     /// <summary>A copier over the session's cached S3 client (one HTTP connection pool for the whole copy, shared with <see cref="CopyPlanner.ForSession"/>).</summary>
-    public static S3Copier ForSession(SessionProvider provider, AwsSession session, CopyOptions options) =>
-        new(S3For(provider, session, options), options);
+    public static S3Copier ForSession(SessionProvider provider, AwsSession session, CopyOptions options, TransferProgress? progress = null) =>
+        new(S3For(provider, session, options), options, progress);
 
     /// <summary>The session's S3 client for a copy; sets how <paramref name="options"/> sign payloads over its endpoint.</summary>
     internal static IAmazonS3 S3For(SessionProvider provider, AwsSession session, CopyOptions options)

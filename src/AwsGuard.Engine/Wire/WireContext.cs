@@ -10,7 +10,7 @@ internal sealed class WireContext
     public WireContext(AWSCredentials credentials, AwsRetry? retry, WireTransport? transport)
     {
         Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
-        Retry = retry ?? AwsRetry.Default;
+        Retry = retry ?? AwsRetry.ForNewClient;
         Transport = transport ?? WireTransport.Shared;
     }
 

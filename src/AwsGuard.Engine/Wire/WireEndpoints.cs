@@ -72,8 +72,9 @@ public static class WireEndpoints
     }
 
     /// <summary>
-    /// Organizations: one endpoint per partition, as botocore's endpoints.json names them (organizations.us-east-1.amazonaws.com,
-    /// organizations.cn-northwest-1.amazonaws.com.cn, organizations.us-gov-west-1.amazonaws.com), signed for that region.
+    /// Organizations: one endpoint per partition, as botocore's endpoints.json names it: organizations.us-east-1.amazonaws.com
+    /// (aws), organizations.cn-northwest-1.amazonaws.com.cn (aws-cn), organizations.us-gov-west-1.amazonaws.com (aws-us-gov);
+    /// elsewhere the region's own.
     /// </summary>
     public static WireEndpoint Organizations(string region, Uri? endpointOverride)
     {
@@ -84,8 +85,10 @@ public static class WireEndpoints
             "aws-us-gov" => "us-gov-west-1",
             _ => region,
         };
-        return new WireEndpoint(endpointOverride ?? new Uri($"https://organizations.{home}.{AwsRegions.DnsSuffixOf(home)}/"), home);
+        return Regional("organizations", home, endpointOverride);
     }
+
+    public static WireEndpoint Ec2(string region, Uri? endpointOverride) => Regional("ec2", region, endpointOverride);
 
     /// <summary>S3 Control: &lt;account&gt;.s3-control.&lt;region&gt;.&lt;suffix&gt;; with an override, no account prefix (moto serves it by path).</summary>
     public static WireEndpoint S3Control(string region, string accountId, Uri? endpointOverride)

@@ -38,9 +38,38 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected virtual Task ProcessRecordAsync() => Task.CompletedTask;
     protected virtual Task EndProcessingAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// On the pipeline thread before a record's work starts; false skips the record. What it sets in an AsyncLocal flows
+    /// into that record's work (and the work it starts) only, even while later records run.
+    /// </summary>
+    protected virtual bool BeforeRecord() => true;
+
+    /// <summary>In the record's work, before ProcessRecordAsync; false skips the record.</summary>
+    protected virtual Task<bool> PrepareRecordAsync() => Task.FromResult(true);
+
+    /// <summary>On the pipeline thread before EndProcessingAsync.</summary>
+    protected virtual void BeforeEnd() { }
+
+    /// <summary>On the pipeline thread after EndProcessingAsync ended well.</summary>
+    protected virtual void AfterEnd() { }
+
     protected override void BeginProcessing() => Run(BeginProcessingAsync);
-    protected sealed override void ProcessRecord() => Run(ProcessRecordAsync);
-    protected sealed override void EndProcessing() => Run(EndProcessingAsync);
+
+    protected sealed override void ProcessRecord()
+    {
+        if (BeforeRecord())
+            Run(async () =>
+            {
+                if (await PrepareRecordAsync().ConfigureAwait(false)) await ProcessRecordAsync().ConfigureAwait(false);
+            });
+    }
+
+    protected sealed override void EndProcessing()
+    {
+        BeforeEnd();
+        Run(EndProcessingAsync);
+        AfterEnd();
+    }
     protected override void StopProcessing() => _stopping.Cancel();
 
     // Every member of Cmdlet and PSCmdlet that belongs to the pipeline thread is hidden below: one that answers is

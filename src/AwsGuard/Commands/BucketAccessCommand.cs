@@ -18,12 +18,12 @@ public abstract class BucketAccessCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected BucketRemediator Remediator { get; private set; } = null!;
+    /// <summary>The record's remediator, over its own session.</summary>
+    protected BucketRemediator Remediator => Service(BucketRemediator.ForSession);
 
     protected override Task BeginProcessingAsync()
     {
         _forceApplies = ForceApplies(Force);
-        Remediator = BucketRemediator.ForSession(Provider, Session);
         return Task.CompletedTask;
     }
 

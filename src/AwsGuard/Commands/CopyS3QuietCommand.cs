@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using AwsGuard.Engine.Sessions;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
@@ -17,9 +19,10 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
     private const string PathSet = "Path";
     private const string S3ObjectSet = "S3Object";
     private readonly CopyPlan _plan = new();
+    private readonly TransferProgress _progress = new();
+    // Each planned file's copier and session: a record's (piped -AssumeRoleArn, -Region) or the command line's.
+    private readonly Dictionary<CopyItem, (S3Copier Copier, AwsSession Session)> _copierOf = new();
     private CopyOptions _options = null!;
-    private CopyPlanner _planner = null!;
-    private S3Copier _copier = null!;
     private Func<string, bool> _keep = null!;
     private string _destination = "";
 
@@ -90,12 +93,11 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
             CustomerKey = SseCustomerKey,
             SourceCustomerKey = SourceSseCustomerKey,
             SkipUnchanged = SkipUnchanged,
+            Retry = Session.Retry,
         };
         _options.Validate(Session.EndpointFor("s3"));
         _keep = Wildcard.Filter(Include, Exclude);
         _destination = Resolve(Destination);
-        _planner = CopyPlanner.ForSession(Provider, Session, _options);
-        _copier = S3Copier.ForSession(Provider, Session, _options);
         return Task.CompletedTask;
     }
 
@@ -125,7 +127,10 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
         {
             try
             {
-                foreach (var refused in _plan.Add(await _planner.PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false)))
+                var planned = await Service((p, s) => CopyPlanner.ForSession(p, s, _options)).PlanAsync(source, _destination, recurse, _keep, CancelToken).ConfigureAwait(false);
+                var copier = (Service((p, s) => S3Copier.ForSession(p, s, _options, _progress)), Session);
+                foreach (var item in planned) _copierOf[item] = copier;
+                foreach (var refused in _plan.Add(planned))
                     WriteItemError(refused, refused.Target);
             }
             catch (AwsGuardException error) when (error.Target is string target && target == _destination)
@@ -140,7 +145,7 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
     {
         var approved = _plan.Items.Where(item => ShouldProcess(item.Destination, $"Copy from {item.Source}")).ToList();
         if (approved.Count == 0) return;
-        var progress = _copier.Progress;
+        var progress = _progress;
         progress.AddPlanned(approved.Count, approved.Sum(item => item.Size));
 
         var work = new BoundedWork(ThrottleLimit, CancelToken);
@@ -158,7 +163,9 @@ public sealed class CopyS3QuietCommand : AwsCmdlet
 
     private Task CopyOneAsync(CopyItem item) => TryItemAsync(item.Source, async () =>
     {
-        var result = await _copier.CopyAsync(item, CancelToken).ConfigureAwait(false);
+        var (copier, session) = _copierOf[item];
+        var result = await copier.CopyAsync(item, CancelToken).ConfigureAwait(false);
+        if (PassThru) result.AccountId = session.RoleAccountId ?? await AccountIdAsync().ConfigureAwait(false);
         WriteVerbose($"{(result.Status == CopyStatus.Skipped ? "Unchanged" : "Copied")}: {item.Source} -> {item.Destination} ({result.Bytes} bytes)");
         if (PassThru) WriteObject(result);
     });

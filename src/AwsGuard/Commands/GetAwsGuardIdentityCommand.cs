@@ -9,6 +9,13 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(CallerIdentity))]
 public sealed class GetAwsGuardIdentityCommand : AwsCmdlet
 {
-    protected override async Task EndProcessingAsync() =>
-        WriteObject(await IdentityReader.ForSession(Provider, Session).GetAsync(CancelToken).ConfigureAwait(false));
+    /// <summary>
+    /// Once without pipeline input (a failure ends the command); with it, once per piped account or region, each
+    /// failure that record's error.
+    /// </summary>
+    protected override Task ProcessRecordAsync() =>
+        OnPipeline(() => MyInvocation.ExpectingInput) ? TryItemAsync(SessionTarget, WriteIdentityAsync) : WriteIdentityAsync();
+
+    private async Task WriteIdentityAsync() =>
+        WriteObject(await Service(IdentityReader.ForSession).GetAsync(CancelToken).ConfigureAwait(false));
 }

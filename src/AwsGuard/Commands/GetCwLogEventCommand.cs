@@ -12,7 +12,6 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(LogEvent), typeof(CloudTrailEvent))]
 public sealed class GetCwLogEventCommand : AwsCmdlet
 {
-    private LogReader _reader = null!;
     private ulong _skipped;
     private ulong _written;
     private bool _anyGroup;
@@ -60,7 +59,6 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
     {
         // The times and switches are the same for every piped group: a bad combination fails before any call.
         Query("-").Validate();
-        _reader = LogReader.ForSession(Provider, Session);
         return Task.CompletedTask;
     }
 
@@ -69,7 +67,15 @@ public sealed class GetCwLogEventCommand : AwsCmdlet
         _anyGroup = true;
         if (Enough()) return Task.CompletedTask;
         if (Follow) WriteVerbose($"Following {LogGroupName}: polling every {PollInterval.TotalSeconds:0.###} s for events that arrive from now on.");
-        return TryItemAsync(LogGroupName, () => _reader.ReadAsync(Query(LogGroupName), Write, CancelToken));
+        return TryItemAsync(LogGroupName, async () =>
+        {
+            var (account, region) = (await AccountIdAsync().ConfigureAwait(false), Session.Region);
+            await Service(LogReader.ForSession).ReadAsync(Query(LogGroupName), e =>
+            {
+                (e.AccountId, e.Region) = (account, region);
+                return Write(e);
+            }, CancelToken).ConfigureAwait(false);
+        });
     }
 
     protected override Task EndProcessingAsync()

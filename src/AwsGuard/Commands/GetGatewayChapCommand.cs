@@ -9,8 +9,6 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(ChapCredential))]
 public sealed class GetGatewayChapCommand : AwsCmdlet
 {
-    private GatewayChap _chap = null!;
-
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? TargetArn { get; set; }
@@ -19,14 +17,12 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? GatewayArn { get; set; }
 
-    protected override Task BeginProcessingAsync()
-    {
-        _chap = GatewayChap.ForSession(Provider, Session, Region);
-        return Task.CompletedTask;
-    }
+    /// <summary>The record's service: each account and region piped in is audited with its own session.</summary>
+    private GatewayChap Chap => Service<GatewayChap>(GatewayChap.ForSession);
 
     protected override async Task ProcessRecordAsync()
     {
+        if (EverythingForRecord(nameof(TargetArn), nameof(GatewayArn))) await TryItemAsync(SessionTarget, AuditAllAsync).ConfigureAwait(false);
         // A target ARN names exactly what to describe: an input object that has both (a ChapCredential) is read by target.
         if (TargetArn is not null)
             foreach (var target in TargetArn) await DescribeAsync(target).ConfigureAwait(false);
@@ -36,16 +32,21 @@ public sealed class GetGatewayChapCommand : AwsCmdlet
 
     protected override async Task EndProcessingAsync()
     {
-        if (!EverythingByDefault(nameof(TargetArn), nameof(GatewayArn))) return;
-        foreach (var gateway in await _chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))
+        if (EverythingByDefault(nameof(TargetArn), nameof(GatewayArn))) await AuditAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Every volume gateway of the session's region.</summary>
+    private async Task AuditAllAsync()
+    {
+        foreach (var gateway in await Chap.ListVolumeGatewaysAsync(CancelToken).ConfigureAwait(false))
             await AuditAsync(gateway).ConfigureAwait(false);
     }
 
     private Task DescribeAsync(string targetArn) => TryItemAsync(targetArn, async () =>
     {
-        foreach (var credential in await _chap.DescribeAsync(targetArn, null, CancelToken).ConfigureAwait(false))
+        foreach (var credential in await Chap.DescribeAsync(targetArn, null, CancelToken).ConfigureAwait(false))
             WriteObject(credential);
     });
 
-    private Task AuditAsync(string gatewayArn) => TryItemAsync(gatewayArn, () => _chap.AuditGatewayAsync(gatewayArn, WriteObject, CancelToken));
+    private Task AuditAsync(string gatewayArn) => TryItemAsync(gatewayArn, () => Chap.AuditGatewayAsync(gatewayArn, WriteObject, CancelToken));
 }

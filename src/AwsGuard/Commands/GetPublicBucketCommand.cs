@@ -12,7 +12,6 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(BucketExposure))]
 public sealed class GetPublicBucketCommand : AwsCmdlet
 {
-    private PublicAccessScanner _scanner = null!;
     private BoundedWork _work = null!;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -34,25 +33,38 @@ public sealed class GetPublicBucketCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _scanner = PublicAccessScanner.ForSession(Provider, Session);
         _work = new BoundedWork(ThrottleLimit, CancelToken);
         return Task.CompletedTask;
     }
 
+    /// <summary>The record's scanner: each account (and region) piped in is scanned with its own session.</summary>
+    private PublicAccessScanner Scanner => Service(PublicAccessScanner.ForSession);
+
     protected override async Task ProcessRecordAsync()
     {
-        if (BucketName is null) return;
+        if (BucketName is null)
+        {
+            if (EverythingForRecord(nameof(BucketName))) await TryItemAsync(SessionTarget, ScanAllAsync).ConfigureAwait(false);
+            return;
+        }
         var key = string.IsNullOrEmpty(Key) ? null : Key;
+        var scanner = Scanner;
         foreach (var name in BucketName)
-            await _work.StartAsync(() => EvaluateAsync(name, () => _scanner.EvaluateAsync(name, key, CancelToken))).ConfigureAwait(false);
+            await _work.StartAsync(() => EvaluateAsync(name, () => scanner.EvaluateAsync(name, key, CancelToken))).ConfigureAwait(false);
     }
 
     protected override async Task EndProcessingAsync()
     {
-        if (EverythingByDefault(nameof(BucketName)))
-            await _scanner.ListBucketsAsync(bucket =>
-                _work.StartAsync(() => EvaluateAsync(bucket.Name, () => _scanner.EvaluateAsync(bucket, null, CancelToken))), CancelToken).ConfigureAwait(false);
+        if (EverythingByDefault(nameof(BucketName))) await ScanAllAsync().ConfigureAwait(false);
         await _work.WhenAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Every bucket of the session's account, each evaluated as its listing page arrives.</summary>
+    private Task ScanAllAsync()
+    {
+        var scanner = Scanner;
+        return scanner.ListBucketsAsync(bucket =>
+            _work.StartAsync(() => EvaluateAsync(bucket.Name, () => scanner.EvaluateAsync(bucket, null, CancelToken))), CancelToken);
     }
 
     private Task EvaluateAsync(string bucket, Func<Task<BucketExposure>> evaluate) => TryItemAsync(bucket, async () =>

@@ -15,7 +15,6 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
     // A revocation time ahead of the clock would also deny the sessions issued from now until then; this much is clock skew.
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
-    private RoleSessionRevoker _revoker = null!;
     private DateTime _before;
     private bool _forceApplies;
 
@@ -47,7 +46,6 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
             ThrowTerminatingError(ErrorRecords.From(new AwsGuardException(ErrorKind.InvalidArgument, "BeforeInFuture",
                 $"-Before {RevocationPolicy.Format(_before)} is in the future: it would also deny the sessions issued from now until then, " +
                 "and a later Revoke-RoleSession keeps the later time. Give a time up to now.", Before)));
-        _revoker = RoleSessionRevoker.ForSession(Provider, Session);
         return Task.CompletedTask;
     }
 
@@ -61,7 +59,8 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
 
     private Task RevokeAsync(string input, bool requireArn) => TryItemAsync(input, async () =>
     {
-        var plan = await _revoker.PlanAsync(RoleReference.Parse(input, requireArn), _before, CancelToken).ConfigureAwait(false);
+        var revoker = Service(RoleSessionRevoker.ForSession);
+        var plan = await revoker.PlanAsync(RoleReference.Parse(input, requireArn), _before, CancelToken).ConfigureAwait(false);
         var result = plan.Result;
         var time = RevocationPolicy.Format(result.RevokedBefore);
         if (plan.KeepsLaterTime)
@@ -71,7 +70,7 @@ public sealed class RevokeRoleSessionCommand : AwsCmdlet
             if (!Approved(result.RoleName, result.RoleArn, time)) return;
             if (plan.ReplacesForeignDocument)
                 WriteWarning($"Role '{result.RoleName}' had a policy named {RevocationPolicy.Name} that stated no revocation time; it is replaced.");
-            await _revoker.ApplyAsync(plan, CancelToken).ConfigureAwait(false);
+            await revoker.ApplyAsync(plan, CancelToken).ConfigureAwait(false);
         }
         if (PassThru) WriteObject(result);
     });

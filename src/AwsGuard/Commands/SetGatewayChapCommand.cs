@@ -15,7 +15,6 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
     private const string ByName = "ByName";
     private const string ByCredential = "ByCredential";
 
-    private GatewayChap _chap = null!;
     private bool _forceApplies;
 
     // No TargetARN alias: parameter names are case-insensitive, so AWS.Tools' TargetARN binds as it is (PowerShell refuses the alias).
@@ -48,10 +47,12 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        _chap = GatewayChap.ForSession(Provider, Session, Region);
         _forceApplies = ForceApplies(Force);
         return Task.CompletedTask;
     }
+
+    /// <summary>The record's service, over its own session.</summary>
+    private GatewayChap Chap => Service<GatewayChap>(GatewayChap.ForSession);
 
     protected override async Task ProcessRecordAsync()
     {
@@ -67,7 +68,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
         {
             var update = ChapRules.Check(targetArn, piped?.InitiatorName ?? InitiatorName, InitiatorSecret, TargetSecret, DisableMutualChap);
             // A ChapCredential says what is set today; for a name, one read tells it, so the question says exactly what changes.
-            var today = piped is not null ? ChapChange.SettingOf(piped) : await _chap.SettingTodayAsync(update, CancelToken).ConfigureAwait(false);
+            var today = piped is not null ? ChapChange.SettingOf(piped) : await Chap.SettingTodayAsync(update, CancelToken).ConfigureAwait(false);
             checkedItem = (update, ChapChange.Decide(today, TargetSecret is not null, DisableMutualChap, update.Target, update.InitiatorName));
         }).ConfigureAwait(false);
         if (checkedItem is not var (update, change)) return;
@@ -81,7 +82,7 @@ public sealed class SetGatewayChapCommand : AwsCmdlet
             return;
         await TryItemAsync(targetArn, async () =>
         {
-            var credential = await _chap.SetAsync(update, CancelToken).ConfigureAwait(false);
+            var credential = await Chap.SetAsync(update, CancelToken).ConfigureAwait(false);
             if (PassThru) WriteObject(credential);
         }).ConfigureAwait(false);
     }

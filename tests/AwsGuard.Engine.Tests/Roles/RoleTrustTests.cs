@@ -246,9 +246,16 @@ print(member)
 
     private sealed class DeniedOrganizations : IOrganizationsClient
     {
-        public Task<ListAccountsResponse> ListAccountsAsync(string? nextToken, CancellationToken cancel) =>
+        public Task<OrganizationsPage<OrganizationAccount>> ListAccountsAsync(string? nextToken, CancellationToken cancel) =>
             throw new WireServiceException("Organizations", "ListAccounts", "AccessDeniedException",
                 "You don't have permissions to access this resource.", HttpStatusCode.BadRequest, null);
+
+        // Get-RoleTrust only lists the accounts.
+        public Task<OrganizationsPage<OrganizationAccount>> ListAccountsForParentAsync(string parentId, string? nextToken, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<OrganizationsPage<OrganizationNode>> ListRootsAsync(string? nextToken, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<OrganizationsPage<OrganizationNode>> ListOrganizationalUnitsForParentAsync(string parentId, string? nextToken, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<OrganizationsPage<OrganizationNode>> ListParentsAsync(string childId, string? nextToken, CancellationToken cancel) => throw new NotSupportedException();
+        public Task<OrganizationNode> DescribeOrganizationalUnitAsync(string organizationalUnitId, CancellationToken cancel) => throw new NotSupportedException();
     }
 }
 

@@ -372,8 +372,8 @@ print(json.dumps(sorted(a['Id'] for a in org.list_accounts()['Accounts'])))
         do
         {
             var page = await organizations.ListAccountsAsync(token, CancellationToken.None);
-            ids.AddRange(page.Accounts.Select(a => a.Id!));
-            Assert.All(page.Accounts, a => Assert.Equal("ACTIVE", a.Status));
+            ids.AddRange(page.Items.Select(a => a.Id!));
+            Assert.All(page.Items, a => Assert.Equal("ACTIVE", a.Status));
             token = page.NextToken;
         } while (token is not null);
         Assert.Equal(System.Text.Json.JsonSerializer.Deserialize<string[]>(output), ids.OrderBy(i => i));

@@ -47,7 +47,11 @@ kw = dict(endpoint_url=os.environ['ENDPOINT'], aws_access_key_id=_c['AccessKeyId
         return Run("aws", all, endpoint, check: false, httpProxy);
     }
 
-    private static async Task<string> Run(string file, string[] args, Uri endpoint, bool check, Uri? httpProxy = null)
+    /// <summary>The AWS CLI with --endpoint-url, signed with these (temporary) keys instead of the test keys.</summary>
+    public static Task<string> AwsAs(Uri endpoint, ImmutableCredentials keys, params string[] args) =>
+        Run("aws", args.Concat(new[] { "--endpoint-url", endpoint.AbsoluteUri.TrimEnd('/') }).ToArray(), endpoint, check: true, keys: keys);
+
+    private static async Task<string> Run(string file, string[] args, Uri endpoint, bool check, Uri? httpProxy = null, ImmutableCredentials? keys = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -61,6 +65,12 @@ kw = dict(endpoint_url=os.environ['ENDPOINT'], aws_access_key_id=_c['AccessKeyId
         start.Environment["AWS_ACCESS_KEY_ID"] = LocalAws.AccessKey;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalAws.SecretKey;
         start.Environment["AWS_DEFAULT_REGION"] = LocalAws.Region;
+        if (keys is not null)
+        {
+            start.Environment["AWS_ACCESS_KEY_ID"] = keys.AccessKey;
+            start.Environment["AWS_SECRET_ACCESS_KEY"] = keys.SecretKey;
+            start.Environment["AWS_SESSION_TOKEN"] = keys.Token;
+        }
         start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         start.Environment["ENDPOINT"] = endpoint.AbsoluteUri.TrimEnd('/');
