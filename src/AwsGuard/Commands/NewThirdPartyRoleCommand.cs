@@ -51,20 +51,32 @@ public sealed class NewThirdPartyRoleCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter AllowWildcardAction { get; set; }
 
-    protected override async Task ProcessRecordAsync()
+    private ThirdPartyRolePlan _plan = null!;
+
+    /// <summary>The plan, checked once before any AWS call: the same role goes to every account piped in.</summary>
+    protected override Task BeginProcessingAsync()
     {
-        var plan = ThirdPartyRolePlan.Create(RoleName, ParameterSetName == ByAccount ? ThirdPartyAccountId : null,
+        _plan = ThirdPartyRolePlan.Create(RoleName, ParameterSetName == ByAccount ? ThirdPartyAccountId : null,
             ParameterSetName == ByPrincipal ? ThirdPartyPrincipalArn : null, ThirdPartyExternalId, Action, Resource, AllowWildcardAction,
             MaxSessionDuration, PermissionsBoundary, Description, Tags());
-        foreach (var warning in plan.Warnings) WriteWarning(warning);
+        foreach (var warning in _plan.Warnings) WriteWarning(warning);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Once without pipeline input, else once per piped account (its own error when that account refuses).</summary>
+    protected override Task ProcessRecordAsync() => TryItemAsync(_plan.RoleName, async () =>
+    {
+        var plan = _plan;
+        // A piped account is named in the prompt (from its role's ARN: no call), so each account is confirmed on its own.
+        var where = Session.RoleAccountId is { } account ? $" in account {account}" : "";
         if (!ShouldProcess(
-                $"Creating role '{plan.RoleName}' for {plan.Principal} (external id required, sessions up to {plan.MaxSession.TotalHours:0.##} h).\n" +
+                $"Creating role '{plan.RoleName}'{where} for {plan.Principal} (external id required, sessions up to {plan.MaxSession.TotalHours:0.##} h).\n" +
                 $"Trust policy:\n{plan.TrustPolicy}\nPermission policy ({ThirdPartyRolePlan.PermissionPolicyName}):\n{plan.PermissionPolicy}",
-                $"Create role '{plan.RoleName}' that {plan.Principal} can assume with its external id, allowed {string.Join(", ", plan.Actions)}?",
+                $"Create role '{plan.RoleName}'{where} that {plan.Principal} can assume with its external id, allowed {string.Join(", ", plan.Actions)}?",
                 "Create third-party role"))
             return;
-        WriteObject(await ThirdPartyRoleCreator.ForSession(Provider, Session).CreateAsync(plan, CancelToken).ConfigureAwait(false));
-    }
+        WriteObject(await Service(ThirdPartyRoleCreator.ForSession).CreateAsync(plan, CancelToken).ConfigureAwait(false));
+    });
 
     /// <summary>-Tag as IAM takes it: text keys and values (a null value is empty).</summary>
     private IReadOnlyDictionary<string, string>? Tags() =>
