@@ -85,3 +85,20 @@ Describe 'Get-RoleTrust' {
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }
+
+Describe 'Get-RoleTrust per piped account' {
+    It 'reads every role of each piped account through its own role, each trust attributed to its account' {
+        $org = New-TestOrganization -Accounts 2 -BucketsPerAccount 0 -PublicPerAccount 0
+        $management = $org.ManagementSession
+        $members = @($org.Members.AccountId)
+        $trusts = @(Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members @management | Get-RoleTrust @management)
+        $trusts.AccountId | Sort-Object -Unique | Should -Be ($members | Sort-Object)
+        foreach ($trust in $trusts) { $trust.RoleArn | Should -BeLike "arn:aws:iam::$($trust.AccountId):role/*" }
+        foreach ($member in $members) {
+            # Organizations made each member's access role, trusting the management account.
+            $access = $trusts | Where-Object { $_.AccountId -eq $member -and $_.RoleName -eq 'OrganizationAccountAccessRole' }
+            $access.TrustedAccountId | Should -Be $org.Management
+        }
+        $trusts.RoleName | Should -Not -Contain $vendor.RoleName -Because 'the caller''s own account is not one of the piped accounts'
+    }
+}

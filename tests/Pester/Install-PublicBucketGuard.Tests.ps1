@@ -96,3 +96,59 @@ Describe 'Install-PublicBucketGuard' {
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }
+
+Describe 'Install-, Get- and Uninstall-PublicBucketGuard per piped account' {
+    BeforeAll {
+        $org = New-TestOrganization -Accounts 2 -BucketsPerAccount 1 -PublicPerAccount 0
+        $management = $org.ManagementSession
+        # Without -Region, so each piped account and region acts in the region it brings.
+        $anyRegion = $management.Clone(); $anyRegion.Remove('Region')
+        $role = 'OrganizationAccountAccessRole'
+        $members = @($org.Members.AccountId)
+        $perRegion = @(Get-AwsGuardAccount -RoleName $role -AccountId $members -TargetRegion eu-west-3, ap-northeast-1 @management)
+        $accounts = @(Get-AwsGuardAccount -RoleName $role -AccountId $members @management)
+        function Get-Place($Items) { $Items | ForEach-Object { "$($_.AccountId) $($_.Region)" } | Sort-Object }
+    }
+
+    It 'Install-PublicBucketGuard installs in each piped account, in the region each record brings' {
+        $installed = @($perRegion | Install-PublicBucketGuard @anyRegion -WarningAction SilentlyContinue)
+        Get-Place $installed | Should -Be (Get-Place $perRegion)
+        $installed.Status | Sort-Object -Unique | Should -Be 'Installed'
+        foreach ($guard in $installed) {
+            $guard.RuleArn | Should -Be "arn:aws:events:$($guard.Region):$($guard.AccountId):rule/AwsGuard-PublicBucketGuard"
+            $guard.TopicArn | Should -Be "arn:aws:sns:$($guard.Region):$($guard.AccountId):AwsGuard-PublicBucket"
+        }
+        (Get-PublicBucketGuard -TargetRegion eu-west-3 @management).Status | Should -Be 'NotInstalled' -Because 'the caller''s own account was not piped'
+    }
+
+    It 'Get-PublicBucketGuard reads each piped account: -TargetRegion in every account, else the regions of its buckets' {
+        $read = @($accounts | Get-PublicBucketGuard -TargetRegion eu-west-3 @management)
+        Get-Place $read | Should -Be ($members | ForEach-Object { "$_ eu-west-3" } | Sort-Object)
+        $read.Status | Sort-Object -Unique | Should -Be 'Installed'
+        # The seeded buckets are in us-east-1, where nothing was installed.
+        $default = @($accounts | Get-PublicBucketGuard @management)
+        Get-Place $default | Should -Be ($members | ForEach-Object { "$_ us-east-1" } | Sort-Object)
+        $default.Status | Sort-Object -Unique | Should -Be 'NotInstalled'
+    }
+
+    It 'Uninstall-PublicBucketGuard removes the guard from each piped account and region' {
+        $removed = @($perRegion | Uninstall-PublicBucketGuard -Force @anyRegion)
+        Get-Place $removed | Should -Be (Get-Place $perRegion)
+        $removed.Status | Sort-Object -Unique | Should -Be 'NotInstalled'
+        (@($perRegion | Get-PublicBucketGuard @anyRegion).Status | Sort-Object -Unique) | Should -Be 'NotInstalled'
+    }
+
+    It 'refuses a piped region other than -TopicArn''s for that record, and installs the others' {
+        $topicRegion = 'ap-northeast-1'
+        $member = $members[0]
+        $items = @($perRegion | Where-Object AccountId -EQ $member)
+        $topic = "arn:aws:sns:${topicRegion}:${member}:pester-alerts"
+        # The topic must exist in the member account: created through Install's own topic, then named by ARN.
+        $null = $items | Where-Object Region -EQ $topicRegion | Install-PublicBucketGuard -TopicName pester-alerts @anyRegion -WarningAction SilentlyContinue
+        $installed = @($items | Install-PublicBucketGuard -TopicArn $topic @anyRegion -WarningAction SilentlyContinue -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TopicInOtherRegion,*'
+        $installed.Region | Should -Be $topicRegion
+        $installed.TopicArn | Should -Be $topic
+    }
+}

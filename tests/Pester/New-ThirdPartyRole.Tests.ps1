@@ -85,7 +85,7 @@ Describe 'New-ThirdPartyRole' {
         $name = New-UniqueName 'pester-vendor-'
         New-ThirdPartyRole $name -ThirdPartyAccountId 999988887777 -ThirdPartyExternalId 'Vendor-8c1f2e' -Action ec2:DescribeInstances -Confirm:$false @local | Out-Null
         $failure = $null
-        try { New-ThirdPartyRole $name -ThirdPartyAccountId 111100002222 -ThirdPartyExternalId 'other-id' -Action s3:GetObject -Confirm:$false @local } catch { $failure = $_ }
+        try { New-ThirdPartyRole $name -ThirdPartyAccountId 111100002222 -ThirdPartyExternalId 'other-id' -Action s3:GetObject -Confirm:$false @local -ErrorAction Stop } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -Match '^EntityAlreadyExists'
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
         (Invoke-Iam @('get-role', '--role-name', $name)).Role.AssumeRolePolicyDocument.Statement[0].Principal.AWS | Should -Be 'arn:aws:iam::999988887777:root'
@@ -97,5 +97,29 @@ Describe 'New-ThirdPartyRole' {
             Format-Table | Out-String -Width 80 -Stream | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^ExternalId\s+RoleArn'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+    }
+}
+
+Describe 'New-ThirdPartyRole per piped account' {
+    It 'creates the role in each piped account through its own role; an account where it exists is its own error' {
+        $org = New-TestOrganization -Accounts 2 -BucketsPerAccount 0 -PublicPerAccount 0
+        $management = $org.ManagementSession
+        $members = @($org.Members.AccountId)
+        $name = New-UniqueName 'pester-vendor-'
+        $vendor = @{ ThirdPartyAccountId = 999988887777; ThirdPartyExternalId = 'Vendor-8c1f2e'; Action = $ec2; Confirm = $false }
+        $first = New-ThirdPartyRole $name @vendor -AssumeRoleArn "arn:aws:iam::$($members[0]):role/OrganizationAccountAccessRole" @management
+        $first.AccountId | Should -Be $members[0]
+        $created = @(Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members @management |
+                New-ThirdPartyRole $name @vendor @management -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'EntityAlreadyExists*'
+        $created.AccountId | Should -Be $members[1] -Because 'the account after the failing one goes on'
+        $created.RoleArn | Should -Be "arn:aws:iam::$($members[1]):role/$name"
+        foreach ($member in $members) {
+            $read = @(Get-RoleTrust $name -AssumeRoleArn "arn:aws:iam::${member}:role/OrganizationAccountAccessRole" @management)
+            $read.AccountId | Should -Be $member
+            $read.TrustedAccountId | Should -Be '999988887777'
+        }
+        { Get-RoleTrust $name @management -ErrorAction Stop } | Should -Throw -ErrorId 'NoSuchEntity,*' -Because 'the caller''s own account was not piped'
     }
 }

@@ -72,6 +72,27 @@ function Set-EnvironmentValue([string] $Name, $Value) {
     if ($null -eq $Value) { Remove-Item "Env:$Name" -ErrorAction SilentlyContinue } else { Set-Item "Env:$Name" $Value }
 }
 
+function New-TestOrganization([int] $Accounts = 4, [int] $BucketsPerAccount = 3, [int] $PublicPerAccount = 1) {
+    <#
+    An AWS Organization seeded in moto by seed_organization.py (a management account of its own, members reached through
+    OrganizationAccountAccessRole, buckets in each): its facts, and ManagementSession, the splat of the management
+    account's credentials as a runbook there would have them (region us-east-1).
+    #>
+    $local = Get-LocalAwsParameters
+    $saved = @{ AWS_ACCESS_KEY_ID = $env:AWS_ACCESS_KEY_ID; AWS_SECRET_ACCESS_KEY = $env:AWS_SECRET_ACCESS_KEY }
+    $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey
+    try {
+        $json = & python3 (Join-Path $PSScriptRoot 'seed_organization.py') $local.EndpointUrl $Accounts $BucketsPerAccount $PublicPerAccount 2>&1
+        if ($LASTEXITCODE) { throw "seeding the organization failed: $json" }
+    }
+    finally { foreach ($name in $saved.Keys) { Set-EnvironmentValue $name $saved[$name] } }
+    $org = $json | ConvertFrom-Json
+    $keys = $org.ManagementKeys
+    $org | Add-Member ManagementSession @{
+        EndpointUrl = $local.EndpointUrl; Region = 'us-east-1'; AccessKey = $keys.AccessKey; SecretKey = $keys.SecretKey; SessionToken = $keys.SessionToken
+    } -PassThru
+}
+
 function Enter-AwsSandbox {
     <# Clears every AWS variable and points the shared files at an empty folder; returns what to restore. #>
     $saved = @{}

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 
@@ -8,11 +9,10 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(PublicBucketGuard))]
 public sealed class GetPublicBucketGuardCommand : PublicBucketGuardCommand
 {
-    protected override Task BeginProcessingAsync() => ResolveRegionsAsync();
-
-    protected override async Task ProcessRecordAsync()
+    protected override async Task ActAsync(IReadOnlyList<string> regions)
     {
-        foreach (var region in Regions)
-            await TryItemAsync(region, async () => WriteObject(await Guard.GetAsync(region, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
+        var guard = Guard;
+        foreach (var region in regions)
+            await TryItemAsync(region, async () => WriteObject(await guard.GetAsync(region, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 }

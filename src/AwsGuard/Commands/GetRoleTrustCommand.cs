@@ -17,7 +17,6 @@ public sealed class GetRoleTrustCommand : AwsCmdlet
     // IAM's control plane is rate-limited per account: a few roles at a time keep a large account well inside it.
     private const int RolesAtOnce = 8;
 
-    private RoleTrustReader _reader = null!;
     private BoundedWork _work = null!;
 
     [Parameter(Position = 0, ParameterSetName = ByName, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -26,7 +25,7 @@ public sealed class GetRoleTrustCommand : AwsCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = ByArn, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string[] RoleArn { get; set; } = Array.Empty<string>();
+    public string[]? RoleArn { get; set; }
 
     [Parameter]
     public SwitchParameter ExternalOnly { get; set; }
@@ -34,15 +33,22 @@ public sealed class GetRoleTrustCommand : AwsCmdlet
     [Parameter]
     public TrustRisk MinimumRisk { get; set; } = TrustRisk.None;
 
+    /// <summary>The record's reader: each account piped in is read with its own session.</summary>
+    private RoleTrustReader Reader => Service(RoleTrustReader.ForSession);
+
     protected override Task BeginProcessingAsync()
     {
-        _reader = RoleTrustReader.ForSession(Provider, Session);
         _work = new BoundedWork(RolesAtOnce, CancelToken);
         return Task.CompletedTask;
     }
 
     protected override async Task ProcessRecordAsync()
     {
+        if (EverythingForRecord(nameof(RoleName), nameof(RoleArn)))
+        {
+            await TryItemAsync(SessionTarget, ReadEveryRoleAsync).ConfigureAwait(false);
+            return;
+        }
         var byArn = ParameterSetName == ByArn;
         foreach (var input in (byArn ? RoleArn : RoleName) ?? Array.Empty<string>())
             await _work.StartAsync(() => ReadAsync(input, byArn)).ConfigureAwait(false);
@@ -51,17 +57,22 @@ public sealed class GetRoleTrustCommand : AwsCmdlet
     protected override async Task EndProcessingAsync()
     {
         await _work.WhenAllAsync().ConfigureAwait(false);
-        if (EverythingByDefault(nameof(RoleName), nameof(RoleArn)))
-            foreach (var role in await _reader.ReadEveryRoleAsync(CancelToken).ConfigureAwait(false))
-                await TryItemAsync(role.RoleName, () =>
-                {
-                    WriteTrusts(TrustDecision.Decide(role));
-                    return Task.CompletedTask;
-                }).ConfigureAwait(false);
+        if (EverythingByDefault(nameof(RoleName), nameof(RoleArn))) await ReadEveryRoleAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Every role of the session's account, in one read; a role that cannot be judged is its own error.</summary>
+    private async Task ReadEveryRoleAsync()
+    {
+        foreach (var role in await Reader.ReadEveryRoleAsync(CancelToken).ConfigureAwait(false))
+            await TryItemAsync(role.RoleName, () =>
+            {
+                WriteTrusts(TrustDecision.Decide(role));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
     }
 
     private Task ReadAsync(string input, bool requireArn) => TryItemAsync(input, async () =>
-        WriteTrusts(await _reader.ReadAsync(RoleReference.Parse(input, requireArn), CancelToken).ConfigureAwait(false)));
+        WriteTrusts(await Reader.ReadAsync(RoleReference.Parse(input, requireArn), CancelToken).ConfigureAwait(false)));
 
     private void WriteTrusts(IEnumerable<RoleTrust> trusts)
     {

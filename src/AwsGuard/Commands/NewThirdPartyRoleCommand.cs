@@ -16,6 +16,8 @@ public sealed class NewThirdPartyRoleCommand : AwsCmdlet
     private const string ByAccount = "ThirdPartyAccountId";
     private const string ByPrincipal = "ThirdPartyPrincipalArn";
 
+    private ThirdPartyRolePlan _plan = null!;
+
     [Parameter(Mandatory = true, Position = 0)]
     public string RoleName { get; set; } = "";
 
@@ -51,20 +53,29 @@ public sealed class NewThirdPartyRoleCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter AllowWildcardAction { get; set; }
 
-    protected override async Task ProcessRecordAsync()
+    /// <summary>The plan, checked once before any AWS call: the same role goes to every account piped in.</summary>
+    protected override Task BeginProcessingAsync()
     {
-        var plan = ThirdPartyRolePlan.Create(RoleName, ParameterSetName == ByAccount ? ThirdPartyAccountId : null,
+        _plan = ThirdPartyRolePlan.Create(RoleName, ParameterSetName == ByAccount ? ThirdPartyAccountId : null,
             ParameterSetName == ByPrincipal ? ThirdPartyPrincipalArn : null, ThirdPartyExternalId, Action, Resource, AllowWildcardAction,
             MaxSessionDuration, PermissionsBoundary, Description, Tags());
-        foreach (var warning in plan.Warnings) WriteWarning(warning);
+        foreach (var warning in _plan.Warnings) WriteWarning(warning);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Once without pipeline input, else once per piped account (its own error when that account refuses).</summary>
+    protected override Task ProcessRecordAsync() => TryItemAsync(_plan.RoleName, async () =>
+    {
+        // A piped account is named in the prompt (from its role's ARN: no call), so each account is confirmed on its own.
+        var where = Session.RoleAccountId is { } account ? $" in account {account}" : "";
         if (!ShouldProcess(
-                $"Creating role '{plan.RoleName}' for {plan.Principal} (external id required, sessions up to {plan.MaxSession.TotalHours:0.##} h).\n" +
-                $"Trust policy:\n{plan.TrustPolicy}\nPermission policy ({ThirdPartyRolePlan.PermissionPolicyName}):\n{plan.PermissionPolicy}",
-                $"Create role '{plan.RoleName}' that {plan.Principal} can assume with its external id, allowed {string.Join(", ", plan.Actions)}?",
+                $"Creating role '{_plan.RoleName}'{where} for {_plan.Principal} (external id required, sessions up to {_plan.MaxSession.TotalHours:0.##} h).\n" +
+                $"Trust policy:\n{_plan.TrustPolicy}\nPermission policy ({ThirdPartyRolePlan.PermissionPolicyName}):\n{_plan.PermissionPolicy}",
+                $"Create role '{_plan.RoleName}'{where} that {_plan.Principal} can assume with its external id, allowed {string.Join(", ", _plan.Actions)}?",
                 "Create third-party role"))
             return;
-        WriteObject(await ThirdPartyRoleCreator.ForSession(Provider, Session).CreateAsync(plan, CancelToken).ConfigureAwait(false));
-    }
+        WriteObject(await Service(ThirdPartyRoleCreator.ForSession).CreateAsync(_plan, CancelToken).ConfigureAwait(false));
+    });
 
     /// <summary>-Tag as IAM takes it: text keys and values (a null value is empty).</summary>
     private IReadOnlyDictionary<string, string>? Tags() =>

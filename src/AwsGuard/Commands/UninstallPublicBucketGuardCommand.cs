@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
@@ -21,20 +22,21 @@ public sealed class UninstallPublicBucketGuardCommand : PublicBucketGuardCommand
     protected override Task BeginProcessingAsync()
     {
         _forceApplies = ForceApplies(Force);
-        return ResolveRegionsAsync();
+        return base.BeginProcessingAsync();
     }
 
-    protected override async Task ProcessRecordAsync()
+    protected override async Task ActAsync(IReadOnlyList<string> regions)
     {
-        foreach (var region in Regions)
+        var guard = Guard;
+        foreach (var region in regions)
             await TryItemAsync(region, async () =>
             {
-                var plan = await Guard.PlanUninstallAsync(region, KeepTopic, CancelToken).ConfigureAwait(false);
+                var plan = await guard.PlanUninstallAsync(region, KeepTopic, CancelToken).ConfigureAwait(false);
                 foreach (var note in plan.Notes) WriteWarning($"{region}: {note}.");
                 if (plan.Steps.Count == 0)
                 {
                     WriteVerbose($"{region}: no public bucket guard to remove.");
-                    WriteObject(await Guard.GetAsync(region, CancelToken).ConfigureAwait(false));
+                    WriteObject(await guard.GetAsync(region, CancelToken).ConfigureAwait(false));
                     return;
                 }
                 var steps = string.Join("", plan.Steps.Select(s => "\n  " + s.Description));
@@ -42,7 +44,7 @@ public sealed class UninstallPublicBucketGuardCommand : PublicBucketGuardCommand
                         $"AWS will stop watching {region} for buckets made public, and stop notifying and fixing. Remove it?{steps}",
                         "Uninstall public bucket guard"))
                     return;
-                WriteObject(await Guard.ApplyAsync(plan, CancelToken).ConfigureAwait(false));
+                WriteObject(await guard.ApplyAsync(plan, CancelToken).ConfigureAwait(false));
             }).ConfigureAwait(false);
     }
 }
