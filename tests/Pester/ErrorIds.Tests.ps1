@@ -34,7 +34,7 @@ BeforeAll {
         'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
         'Stop-VmImportTask'    = @()
         'Get-DdosReadiness'    = @('src/AwsGuard.Engine/Ddos')
-        'Get-AwsGuardAccount'  = 'src/AwsGuard.Engine/Organizations', 'src/AwsGuard.Engine/Wire/OrganizationsClient.cs', 'src/AwsGuard.Engine/Wire/Ec2RegionsClient.cs'
+        'Get-AwsGuardAccount'  = 'src/AwsGuard.Engine/Organizations', 'src/AwsGuard.Engine/Wire/OrganizationsClient.cs'
     }
     $raise = [regex] 'AwsGuardException\(\s*ErrorKind\.(\w+),\s*"(\w+)"'
 

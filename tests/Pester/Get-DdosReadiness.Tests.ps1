@@ -4,12 +4,11 @@ BeforeAll {
     Import-Module (Get-TestModulePath) -Force
     $local = Get-LocalAwsParameters
 
-    function New-TestAccount([string] $Url = $local.EndpointUrl) {
-        # A fresh account id; the session's -AssumeRoleArn and the setup's keys both land in it.
-        $account = -join (1..12 | ForEach-Object { Get-Random -Maximum 10 })
+    function New-TestAccount([string] $Url = $local.EndpointUrl, [string] $Id = (-join (1..12 | ForEach-Object { Get-Random -Maximum 10 })), [string] $Role = 'ddos') {
+        # A fresh account id (or a given one); the session's -AssumeRoleArn and the setup's keys both land in it.
         $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey
-        $keys = (& aws --endpoint-url $Url --region us-east-1 sts assume-role --role-arn "arn:aws:iam::${account}:role/ddos" --role-session-name ddos --output json | Out-String | ConvertFrom-Json).Credentials
-        [pscustomobject]@{ Id = $account; RoleArn = "arn:aws:iam::${account}:role/ddos"; Keys = $keys; Url = $Url }
+        $keys = (& aws --endpoint-url $Url --region us-east-1 sts assume-role --role-arn "arn:aws:iam::${Id}:role/$Role" --role-session-name ddos --output json | Out-String | ConvertFrom-Json).Credentials
+        [pscustomobject]@{ Id = $Id; RoleArn = "arn:aws:iam::${Id}:role/$Role"; Keys = $keys; Url = $Url }
     }
     function Invoke-InAccount($Account, [string[]] $Arguments, [string] $Region = 'us-east-1') {
         $env:AWS_ACCESS_KEY_ID = $Account.Keys.AccessKeyId; $env:AWS_SECRET_ACCESS_KEY = $Account.Keys.SecretAccessKey; $env:AWS_SESSION_TOKEN = $Account.Keys.SessionToken
@@ -91,6 +90,29 @@ Describe 'Get-DdosReadiness' {
         $all = @(Get-DdosReadiness @local -AssumeRoleArn $account.RoleArn -AllRegions)
         $all.ResourceArn | Sort-Object | Should -Be (@($east.LoadBalancerArn, $west.LoadBalancerArn) | Sort-Object)
         ($all | Where-Object ResourceArn -EQ $west.LoadBalancerArn).Region | Should -Be 'us-west-2'
+    }
+
+    It 'scans each piped account in its own session, each result with its account; -AllRegions with a piped Region is that record''s error' {
+        $org = New-TestOrganization -Accounts 2 -BucketsPerAccount 0 -PublicPerAccount 0
+        $members = $org.Members.AccountId
+        $east = New-LoadBalancer (New-TestAccount -Id $members[0] -Role OrganizationAccountAccessRole) 'member-east'
+        $west = New-LoadBalancer (New-TestAccount -Id $members[1] -Role OrganizationAccountAccessRole) 'member-west' -Region us-west-2
+        $management = $org.ManagementSession
+        $anyRegion = $management.Clone(); $anyRegion.Remove('Region')
+        $expected = "$($members[0]) us-east-1 $($east.LoadBalancerArn)", "$($members[1]) us-west-2 $($west.LoadBalancerArn)" | Sort-Object
+
+        $perRegion = Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members -TargetRegion us-east-1, us-west-2 @anyRegion
+        @($perRegion | Get-DdosReadiness @anyRegion) | ForEach-Object { "$($_.AccountId) $($_.Region) $($_.ResourceArn)" } | Sort-Object |
+            Should -Be $expected
+
+        $accounts = Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members @anyRegion
+        @($accounts | Get-DdosReadiness @management -AllRegions) | ForEach-Object { "$($_.AccountId) $($_.Region) $($_.ResourceArn)" } |
+            Sort-Object | Should -Be $expected
+
+        $refused = @($perRegion | Get-DdosReadiness @anyRegion -AllRegions -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $refused | Should -BeNullOrEmpty
+        $failures.Count | Should -Be $perRegion.Count
+        $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be 'RegionWithAllRegions,AwsGuard.Commands.GetDdosReadinessCommand' }
     }
 
     It 'makes the fields of a denied call Unknown and names the call (moto enforcing IAM)' {

@@ -83,6 +83,34 @@ Describe 'Get-EfsPerformance' {
         ($result | Where-Object FileSystemId -EQ $elsewhere).Region | Should -Be 'ap-northeast-3'
     }
 
+    It 'reads each piped account in its own session, each result with its account; -AllRegions with a piped Region is that record''s error' {
+        $org = New-TestOrganization -Accounts 2 -BucketsPerAccount 0 -PublicPerAccount 0
+        $members = $org.Members.AccountId
+        $management = $org.ManagementSession
+        $anyRegion = $management.Clone(); $anyRegion.Remove('Region')
+        $expected = foreach ($at in @{ Account = $members[0]; Region = 'us-east-1' }, @{ Account = $members[1]; Region = 'us-west-2' }) {
+            $keys = (& aws --endpoint-url $local.EndpointUrl --region us-east-1 sts assume-role --output json --role-session-name efs `
+                --role-arn "arn:aws:iam::$($at.Account):role/OrganizationAccountAccessRole" | Out-String | ConvertFrom-Json).Credentials
+            $env:AWS_ACCESS_KEY_ID = $keys.AccessKeyId; $env:AWS_SECRET_ACCESS_KEY = $keys.SecretAccessKey; $env:AWS_SESSION_TOKEN = $keys.SessionToken
+            try { $id = & aws --endpoint-url $local.EndpointUrl --region $at.Region efs create-file-system --creation-token (New-UniqueName 'member') --query FileSystemId --output text }
+            finally { $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey; Remove-Item Env:AWS_SESSION_TOKEN }
+            "$($at.Account) $($at.Region) $id"
+        }
+
+        $perRegion = Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members -TargetRegion us-east-1, us-west-2 @anyRegion
+        @($perRegion | Get-EfsPerformance @anyRegion -Days 1) | ForEach-Object { "$($_.AccountId) $($_.Region) $($_.FileSystemId)" } | Sort-Object |
+            Should -Be ($expected | Sort-Object)
+
+        $accounts = Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $members @anyRegion
+        @($accounts | Get-EfsPerformance @anyRegion -AllRegions -Days 1 -ErrorAction SilentlyContinue) |
+            ForEach-Object { "$($_.AccountId) $($_.Region) $($_.FileSystemId)" } | Sort-Object | Should -Be ($expected | Sort-Object)
+
+        $refused = @($perRegion | Get-EfsPerformance @anyRegion -AllRegions -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $refused | Should -BeNullOrEmpty
+        $failures.Count | Should -Be $perRegion.Count
+        $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be 'RegionWithAllRegions,AwsGuard.Commands.GetEfsPerformanceCommand' }
+    }
+
     It 'does nothing for an empty pipeline: <Case>' -TestCases @(
         @{ Case = '@()'; Source = { @() } }
         @{ Case = 'Where-Object filtering everything out'; Source = { [pscustomobject]@{ FileSystemId = $maxIo } | Where-Object FileSystemId -Like 'none*' } }

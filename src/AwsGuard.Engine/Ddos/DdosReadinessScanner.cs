@@ -58,14 +58,6 @@ public sealed class DdosReadinessScanner(DdosClients clients)
         });
     }
 
-    /// <summary>The regions enabled for the account (EC2 DescribeRegions), for -AllRegions.</summary>
-    public async Task<IReadOnlyList<string>> EnabledRegionsAsync(CancellationToken cancel)
-    {
-        var answer = await Listing("ec2:DescribeRegions", () => clients.Ec2(clients.GlobalRegion).DescribeRegionsAsync(new DescribeRegionsRequest(), cancel))
-            .ConfigureAwait(false);
-        return (answer.Regions ?? new List<Region>()).Select(r => r.RegionName).OrderBy(r => r, StringComparer.Ordinal).ToList();
-    }
-
     /// <summary>Internet-facing Application and Network Load Balancers of a region (internal ones and Gateway Load Balancers are not entry points).</summary>
     public async Task ScanLoadBalancersAsync(string region, Action<DdosReadiness> emit, CancellationToken cancel)
     {

@@ -27,20 +27,6 @@ public sealed class EfsPerformanceReader(IEfsClient efs, ICloudWatchClient cloud
         new(provider.GetClient("efs", session, region, WireClients.Efs),
             provider.GetClient("cloudwatch", session, region, WireClients.CloudWatch), region);
 
-    /// <summary>-AllRegions: every region of the session region's partition, as the SDK knows them.</summary>
-    public static IReadOnlyList<string> RegionsLike(string region)
-    {
-        var partition = AwsRegions.PartitionOf(region);
-        return AwsRegions.Known().Where(r => AwsRegions.PartitionOf(r) == partition).ToList();
-    }
-
-    /// <summary>
-    /// Whether a region refused the credentials because the account has not enabled it (an opt-in region): -AllRegions
-    /// passes over such a region instead of reporting an error.
-    /// </summary>
-    public static bool IsRegionNotEnabled(Exception error) =>
-        error is Amazon.Runtime.AmazonServiceException { ErrorCode: "UnrecognizedClientException" or "InvalidClientTokenId" or "AuthFailure" or "OptInRequired" };
-
     /// <summary>The id, or an InvalidFileSystemId error before any call.</summary>
     public static string RequireFileSystemId(string? id) =>
         id is not null && FileSystemIdPattern.IsMatch(id) ? id

@@ -34,13 +34,13 @@ public sealed class OrganizationAccounts
     private const string Active = "ACTIVE";
     private readonly IOrganizationsClient _organizations;
     private readonly Func<CancellationToken, Task<string>> _callerArn;
-    private readonly Func<string?, string?, IEc2RegionsClient> _regionsFor;
+    private readonly Func<string?, string?, EnabledRegions> _regionsFor;
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
 
     /// <param name="callerArn">The caller's ARN (STS GetCallerIdentity): its account and partition.</param>
     /// <param name="regionsFor">EC2 for an account's role ARN and external id (null role: the caller's own credentials).</param>
     public OrganizationAccounts(IOrganizationsClient organizations, Func<CancellationToken, Task<string>> callerArn,
-        Func<string?, string?, IEc2RegionsClient> regionsFor)
+        Func<string?, string?, EnabledRegions> regionsFor)
     {
         _organizations = organizations;
         _callerArn = callerArn;
@@ -52,8 +52,7 @@ public sealed class OrganizationAccounts
         var identity = IdentityReader.ForSession(provider, session);
         return new(provider.GetClient("organizations", session, session.RegionOrDefault, WireClients.Organizations),
             async cancel => (await identity.GetAsync(cancel).ConfigureAwait(false)).Arn,
-            (role, externalId) => provider.GetClient("ec2", role is null ? session : provider.WithRole(session, role, externalId),
-                session.RegionOrDefault, WireClients.Ec2Regions));
+            (role, externalId) => EnabledRegions.ForSession(provider, role is null ? session : provider.WithRole(session, role, externalId)));
     }
 
     /// <summary>Checks the query before any call.</summary>
@@ -106,7 +105,7 @@ public sealed class OrganizationAccounts
             {
                 try
                 {
-                    regions = await _regionsFor(item.AssumeRoleArn, item.ExternalId).DescribeEnabledRegionsAsync(cancel).ConfigureAwait(false);
+                    regions = await _regionsFor(item.AssumeRoleArn, item.ExternalId).ListAsync(cancel).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -38,6 +38,4 @@ public static class WireClients
     public static IWafv2Client Wafv2(AWSCredentials credentials, string region, Uri? endpoint) => new Wafv2Client(credentials, region, endpoint);
 
     public static IShieldClient Shield(AWSCredentials credentials, string region, Uri? endpoint) => new ShieldClient(credentials, region, endpoint);
-
-    public static IEc2RegionsClient Ec2Regions(AWSCredentials credentials, string region, Uri? endpoint) => new Ec2RegionsClient(credentials, region, endpoint);
 }

@@ -88,8 +88,6 @@ public static class WireEndpoints
         return Regional("organizations", home, endpointOverride);
     }
 
-    public static WireEndpoint Ec2(string region, Uri? endpointOverride) => Regional("ec2", region, endpointOverride);
-
     /// <summary>S3 Control: &lt;account&gt;.s3-control.&lt;region&gt;.&lt;suffix&gt;; with an override, no account prefix (moto serves it by path).</summary>
     public static WireEndpoint S3Control(string region, string accountId, Uri? endpointOverride)
     {

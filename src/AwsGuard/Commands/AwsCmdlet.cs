@@ -255,6 +255,19 @@ public abstract class AwsCmdlet : AsyncCmdlet
         MyInvocation.ExpectingInput && naming.All(name => Value(name) is null)
         && CurrentPipelineObject?.GetValue(this) is PSObject item && RecordParameters.Any(name => item.Properties[name] is not null));
 
+    /// <summary>
+    /// The regions a session's "everything" covers: with -AllRegions every region enabled for its account (EC2
+    /// DescribeRegions), else its region. A record that brings a Region under -AllRegions is refused
+    /// (RegionWithAllRegions): one region and all of them cannot both be meant.
+    /// </summary>
+    protected async Task<IReadOnlyList<string>> RegionsAsync(bool allRegions)
+    {
+        if (!allRegions) return new[] { Session.RequireRegion() };
+        var piped = OnPipeline(() => CurrentPipelineObject?.GetValue(this) is PSObject item ? item.Properties[nameof(Region)]?.Value?.ToString() : null);
+        if (!string.IsNullOrEmpty(piped)) throw EnabledRegions.RegionWithAllRegions(piped!, "The piped object's Region");
+        return await Service(EnabledRegions.ForSession).ListAsync(CancelToken).ConfigureAwait(false);
+    }
+
     /// <summary>A parameter's value for the record in hand (null or empty as null).</summary>
     private object? Value(string parameter) => GetType().GetProperty(parameter)?.GetValue(this) is { } value && value as string != "" ? value : null;
 

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using AwsGuard.Engine.Ddos;
@@ -12,7 +11,6 @@ public sealed class GetDdosReadinessCommand : AwsCmdlet
 {
     private const string ScanSet = "Scan";
     private const string ArnSet = "ResourceArn";
-    private DdosReadinessScanner _scanner = null!;
 
     [Parameter(Position = 0, ParameterSetName = ArnSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -21,30 +19,36 @@ public sealed class GetDdosReadinessCommand : AwsCmdlet
     [Parameter(ParameterSetName = ScanSet)]
     public SwitchParameter AllRegions { get; set; }
 
-    protected override Task BeginProcessingAsync()
-    {
-        _scanner = DdosReadinessScanner.ForSession(Provider, Session);
-        return Task.CompletedTask;
-    }
+    /// <summary>The record's scanner: each account (and region) piped in is scanned with its own session.</summary>
+    private DdosReadinessScanner Scanner => Service(DdosReadinessScanner.ForSession);
 
     protected override async Task ProcessRecordAsync()
     {
-        foreach (var arn in ResourceArn ?? new string[0])
-            await TryItemAsync(arn, async () => WriteObject(await _scanner.EvaluateAsync(arn, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
+        if (ResourceArn is null)
+        {
+            if (EverythingForRecord(nameof(ResourceArn))) await TryItemAsync(SessionTarget, ScanAllAsync).ConfigureAwait(false);
+            return;
+        }
+        var scanner = Scanner;
+        foreach (var arn in ResourceArn)
+            await TryItemAsync(arn, async () => WriteObject(await scanner.EvaluateAsync(arn, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 
     protected override async Task EndProcessingAsync()
     {
-        if (!EverythingByDefault(nameof(ResourceArn))) return;
-        IReadOnlyList<string> regions = AllRegions
-            ? await _scanner.EnabledRegionsAsync(CancelToken).ConfigureAwait(false)
-            : new[] { Session.RequireRegion() };
-        foreach (var region in regions)
+        if (EverythingByDefault(nameof(ResourceArn))) await ScanAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Every entry point of the session's account: its region's (or every enabled region's), then the global ones.</summary>
+    private async Task ScanAllAsync()
+    {
+        var scanner = Scanner;
+        foreach (var region in await RegionsAsync(AllRegions).ConfigureAwait(false))
         {
-            await TryItemAsync(region, () => _scanner.ScanLoadBalancersAsync(region, WriteObject, CancelToken)).ConfigureAwait(false);
-            await TryItemAsync(region, () => _scanner.ScanElasticIpsAsync(region, WriteObject, CancelToken)).ConfigureAwait(false);
+            await TryItemAsync(region, () => scanner.ScanLoadBalancersAsync(region, WriteObject, CancelToken)).ConfigureAwait(false);
+            await TryItemAsync(region, () => scanner.ScanElasticIpsAsync(region, WriteObject, CancelToken)).ConfigureAwait(false);
         }
-        await TryItemAsync("CloudFront", () => _scanner.ScanDistributionsAsync(WriteObject, CancelToken)).ConfigureAwait(false);
-        await TryItemAsync("Route 53", () => _scanner.ScanHostedZonesAsync(WriteObject, CancelToken)).ConfigureAwait(false);
+        await TryItemAsync("CloudFront", () => scanner.ScanDistributionsAsync(WriteObject, CancelToken)).ConfigureAwait(false);
+        await TryItemAsync("Route 53", () => scanner.ScanHostedZonesAsync(WriteObject, CancelToken)).ConfigureAwait(false);
     }
 }
