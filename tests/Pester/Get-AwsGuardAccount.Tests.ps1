@@ -3,19 +3,9 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
-    $local = Get-LocalAwsParameters
-    $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey
-    try {
-        $json = & python3 (Join-Path $PSScriptRoot 'seed_organization.py') $local.EndpointUrl 4 3 1 2>&1
-        if ($LASTEXITCODE) { throw "seeding the organization failed: $json" }
-    }
-    finally { Set-EnvironmentValue AWS_ACCESS_KEY_ID $null; Set-EnvironmentValue AWS_SECRET_ACCESS_KEY $null }
-    $org = $json | ConvertFrom-Json
+    $org = New-TestOrganization 4 3 1
     # The management account's credentials, as a runbook there would have them; the region comes from the parameter.
-    $management = @{
-        EndpointUrl = $local.EndpointUrl; Region = 'us-east-1'
-        AccessKey = $org.ManagementKeys.AccessKey; SecretKey = $org.ManagementKeys.SecretKey; SessionToken = $org.ManagementKeys.SessionToken
-    }
+    $management = $org.ManagementParameters
     # The same credentials without -Region, for cmdlets that take the region from each piped item.
     $managementAnyRegion = $management.Clone(); $managementAnyRegion.Remove('Region')
     $role = 'OrganizationAccountAccessRole'

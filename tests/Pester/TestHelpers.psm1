@@ -67,6 +67,25 @@ $AwsVariables = 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AW
     'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'
 
+function New-TestOrganization([int] $Accounts = 4, [int] $BucketsPerAccount = 3, [int] $PublicPerAccount = 1) {
+    <#
+    An organization seeded in moto by seed_organization.py (its facts as JSON), with ManagementParameters: a splat of the
+    management account's credentials, as a runbook there would have them, the local endpoint and Region us-east-1.
+    #>
+    $url = Get-LocalAwsUrl
+    $saved = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
+    $env:AWS_ACCESS_KEY_ID = $TestAccessKey; $env:AWS_SECRET_ACCESS_KEY = $TestSecretKey
+    try {
+        $json = & python3 (Join-Path $PSScriptRoot 'seed_organization.py') $url $Accounts $BucketsPerAccount $PublicPerAccount 2>&1
+        if ($LASTEXITCODE) { throw "seeding the organization failed: $json" }
+    }
+    finally { Set-EnvironmentValue AWS_ACCESS_KEY_ID $saved[0]; Set-EnvironmentValue AWS_SECRET_ACCESS_KEY $saved[1] }
+    $org = $json | ConvertFrom-Json
+    $keys = $org.ManagementKeys
+    $org | Add-Member ManagementParameters @{ EndpointUrl = $url; Region = 'us-east-1'; AccessKey = $keys.AccessKey; SecretKey = $keys.SecretKey; SessionToken = $keys.SessionToken }
+    $org
+}
+
 function Set-EnvironmentValue([string] $Name, $Value) {
     # PowerShell turns $null into an empty string for a string parameter, which sets an empty variable instead of removing it.
     if ($null -eq $Value) { Remove-Item "Env:$Name" -ErrorAction SilentlyContinue } else { Set-Item "Env:$Name" $Value }
