@@ -255,6 +255,13 @@ public abstract class AwsCmdlet : AsyncCmdlet
         MyInvocation.ExpectingInput && naming.All(name => Value(name) is null)
         && CurrentPipelineObject?.GetValue(this) is PSObject item && RecordParameters.Any(name => item.Properties[name] is not null));
 
+    /// <summary>
+    /// The AccountId the record in hand states (a BucketExposure, a VmImportTask), null when it states none. From the
+    /// record's own work.
+    /// </summary>
+    protected string? PipedAccountId() => OnPipeline(() =>
+        (CurrentPipelineObject?.GetValue(this) as PSObject)?.Properties["AccountId"]?.Value as string is { Length: > 0 } id ? id : null);
+
     /// <summary>A parameter's value for the record in hand (null or empty as null).</summary>
     private object? Value(string parameter) => GetType().GetProperty(parameter)?.GetValue(this) is { } value && value as string != "" ? value : null;
 

@@ -64,15 +64,24 @@ public sealed class BlockPublicBucketCommand : BucketAccessCommand
             return;
         }
         var key = string.IsNullOrEmpty(Key) ? null : Key;
+        var stated = PipedAccountId();
         // Sequential: each bucket may ask for confirmation, and its changes go in order.
         foreach (var name in BucketName)
-            await BlockAsync(name, key).ConfigureAwait(false);
+            await BlockAsync(name, key, stated).ConfigureAwait(false);
     }
 
-    private async Task BlockAsync(string bucket, string? key)
+    /// <summary>Blocks one bucket; <paramref name="stated"/> is the account the piped object says it is in (null: none said).</summary>
+    private async Task BlockAsync(string bucket, string? key, string? stated)
     {
         await TryItemAsync(bucket, async () =>
         {
+            // A BucketExposure carries its account but not the role that reached it: acting in another account would
+            // change a bucket of the same name there, or fail confusingly. Refused before any read of the bucket.
+            if (stated is not null && await Remediator.AccountAsync(CancelToken).ConfigureAwait(false) is var account && account != stated)
+                throw new AwsGuardException(ErrorKind.InvalidArgument, "AccountMismatch",
+                    $"Bucket '{bucket}' is of account {stated}, but this command acts in account {account}: nothing is changed. " +
+                    $"Run Block-PublicBucket in that account (-AssumeRoleArn arn:aws:iam::{stated}:role/NAME, or pipe an object with AssumeRoleArn).",
+                    bucket);
             var reading = await Remediator.ReadAsync(bucket, key, CancelToken).ConfigureAwait(false);
             var plan = BlockDecision.Decide(new BlockFacts(Method, reading.Exposure, reading.State, reading.AllowTagged, IgnoreAllowTag));
             var target = key is null ? bucket : $"{bucket}/{key}";
