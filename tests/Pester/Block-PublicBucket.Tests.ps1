@@ -373,3 +373,34 @@ except urllib.error.HTTPError as e:
         $shown | Should -Match "(?m)^$bucket +RemovePublicGrants +True +PutBucketPolicy:"
     }
 }
+
+Describe 'Block-PublicBucket per account' {
+    BeforeAll {
+        $org = New-TestOrganization 2 1 1
+        $management = $org.ManagementSession
+        $member = $org.Members[0]
+        $arn = "arn:aws:iam::$($member.AccountId):role/OrganizationAccountAccessRole"
+        $blockFolder = (New-Item (Join-Path ([IO.Path]::GetTempPath()) (New-UniqueName 'block-org-')) -ItemType Directory).FullName
+    }
+    AfterAll { Remove-Item $blockFolder -Recurse -Force }
+
+    It 'refuses a piped exposure of another account (AccountMismatch) and changes nothing' {
+        $exposures = @(Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $member.AccountId @management | Get-PublicBucket @management)
+        $exposures.BucketName | Should -Be $member.PublicBuckets
+        $exposures | Block-PublicBucket -Force -BackupPath $blockFolder @management -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AccountMismatch,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failed[0].TargetObject | Should -Be $member.PublicBuckets[0]
+        $failed[0].Exception.Message | Should -Match $member.AccountId
+        (Get-PublicBucket $member.PublicBuckets[0] -AssumeRoleArn $arn @management).Status | Should -Be 'Public'
+    }
+
+    It 'blocks the exposure in its own account, with that account''s role' {
+        $changes = @(Get-PublicBucket -AssumeRoleArn $arn @management | Block-PublicBucket -AssumeRoleArn $arn -Force -PassThru -BackupPath $blockFolder @management)
+        $changes.BucketName | Should -Be $member.PublicBuckets
+        $changes.AccountId | Should -Be $member.AccountId
+        $changes.Changed | Should -Be $true
+        @(Get-PublicBucket $member.PublicBuckets[0] -AssumeRoleArn $arn @management) | Should -BeNullOrEmpty
+    }
+}

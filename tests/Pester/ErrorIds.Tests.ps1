@@ -31,7 +31,7 @@ BeforeAll {
         'Uninstall-PublicBucketGuard' = @('src/AwsGuard/Commands/PublicBucketGuardCommand.cs')
         'Test-VmImport'        = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/TestVmImportCommand.cs'
         'Import-VmImage'       = 'src/AwsGuard.Engine/VmImport', 'src/AwsGuard/Commands/ImportVmImageCommand.cs', 'src/AwsGuard/Commands/VmImportFollow.cs'
-        'Get-VmImportTask'     = @('src/AwsGuard/Commands/VmImportFollow.cs')
+        'Get-VmImportTask'     = 'src/AwsGuard/Commands/VmImportFollow.cs', 'src/AwsGuard/Commands/GetVmImportTaskCommand.cs'
         'Stop-VmImportTask'    = @()
         'Get-DdosReadiness'    = @('src/AwsGuard.Engine/Ddos')
         'Get-AwsGuardAccount'  = 'src/AwsGuard.Engine/Organizations', 'src/AwsGuard.Engine/Wire/OrganizationsClient.cs'

@@ -165,9 +165,72 @@ Describe 'Get-VmImportTask and Stop-VmImportTask' {
         { Stop-VmImportTask 'ami-123' -Force @keys } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
     }
 
+    It 'refuses an id of another form per id, before any call, and the other ids go on' {
+        $describes = Get-DoubleRequestCount -Url $ec2 -Operation DescribeImportImageTasks
+        $errors = @()
+        $listed = @('ami-123', 'import-ami-0000000000000000' | Get-VmImportTask @keys -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidImportTaskId,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errors[0].TargetObject | Should -Be 'ami-123'
+        Get-DoubleRequestCount -Url $ec2 -Operation DescribeImportImageTasks | Should -Be ($describes + 1) -Because 'the valid id is still asked for'
+        $errors[1].FullyQualifiedErrorId | Should -BeLike 'InvalidConversionTaskId,*' -Because 'it names no task'
+        $listed | Should -BeNullOrEmpty
+    }
+
     It 'fits its view in 80 columns' {
         $lines = Get-VmImportTask @keys | Format-Table | Out-String -Width 80 -Stream
         $lines | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
         $lines -join "`n" | Should -Match 'import-ami-\w+\s+completed\s+ami-'
+    }
+}
+
+Describe 'Import-VmImage, Get-VmImportTask and Stop-VmImportTask per piped account' {
+    # The double is one account for EC2; S3, IAM and STS (moto) act in each member through its role.
+    BeforeAll {
+        $org = New-TestOrganization 2 1 0
+        $management = $org.ManagementSession.Clone(); $management.Remove('EndpointUrl')
+        $orgRole = New-UniqueName 'vmimport-'
+        $items = foreach ($member in $org.Members) {
+            $arn = "arn:aws:iam::$($member.AccountId):role/OrganizationAccountAccessRole"
+            $url = "s3://$($member.Buckets[0])/disk.ova"
+            Copy-S3Quiet -Source (New-Ova (New-UniqueName 'org')) -Destination $url -AssumeRoleArn $arn @management
+            [pscustomobject]@{ AssumeRoleArn = $arn; Region = 'us-east-1'; S3Uri = $url }
+        }
+        $null = $items | Test-VmImport -RoleName $orgRole -CreateRole -Confirm:$false @management
+        $tasks = @($items | Import-VmImage -RoleName $orgRole @management)
+    }
+
+    It 'Import-VmImage checks and imports each piped account''s disk in that account' {
+        $tasks.AccountId | Should -Be $org.Members.AccountId
+        $tasks.DiskUrl | Should -Be $items.S3Uri
+    }
+
+    It 'Get-VmImportTask lists every task of each piped account, one DescribeImportImageTasks each' {
+        $describes = Get-DoubleRequestCount -Url $ec2 -Operation DescribeImportImageTasks
+        $accounts = @(Get-AwsGuardAccount -RoleName OrganizationAccountAccessRole -AccountId $org.Members.AccountId @management)
+        $listed = @($accounts | Get-VmImportTask @management)
+        Get-DoubleRequestCount -Url $ec2 -Operation DescribeImportImageTasks | Should -Be ($describes + 2)
+        foreach ($task in $tasks) {
+            ($listed | Where-Object AccountId -EQ $task.AccountId).ImportTaskId | Should -Contain $task.ImportTaskId
+        }
+        $listed.AccountId | Sort-Object -Unique | Should -Be ($org.Members.AccountId | Sort-Object)
+    }
+
+    It 'Stop-VmImportTask refuses a task of another account than its session''s (AccountMismatch) and cancels nothing' {
+        $cancels = Get-DoubleRequestCount -Url $ec2 -Operation CancelImportTask
+        $tasks[0] | Stop-VmImportTask -Force @management -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountMismatch,*'
+        $errors[0].TargetObject | Should -Be $tasks[0].ImportTaskId
+        Get-DoubleRequestCount -Url $ec2 -Operation CancelImportTask | Should -Be $cancels
+    }
+
+    It 'Stop-VmImportTask cancels each task with its record''s role' {
+        $piped = for ($i = 0; $i -lt $tasks.Count; $i++) {
+            [pscustomobject]@{ ImportTaskId = $tasks[$i].ImportTaskId; AssumeRoleArn = $items[$i].AssumeRoleArn }
+        }
+        $stopped = @($piped | Stop-VmImportTask -Force -PassThru @management)
+        $stopped.ImportTaskId | Should -Be $tasks.ImportTaskId
+        $stopped.AccountId | Should -Be $org.Members.AccountId
     }
 }

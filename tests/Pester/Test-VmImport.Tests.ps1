@@ -106,3 +106,26 @@ Describe 'Test-VmImport' {
         $lines -join "`n" | Should -Match 'Fix:'
     }
 }
+
+Describe 'Test-VmImport per piped account' {
+    It 'checks and creates the role in each piped account, every check carrying that account' {
+        $org = New-TestOrganization 2 1 0
+        $management = $org.ManagementSession
+        $role = New-UniqueName 'vmimport-'
+        $items = foreach ($member in $org.Members) {
+            [pscustomobject]@{ AssumeRoleArn = "arn:aws:iam::$($member.AccountId):role/OrganizationAccountAccessRole"; Region = 'us-east-1'; S3Uri = "s3://$($member.Buckets[0])/disk.ova" }
+        }
+        $checks = @($items | Test-VmImport -RoleName $role -CreateRole -Confirm:$false @management)
+        foreach ($member in $org.Members) {
+            $mine = @($checks | Where-Object AccountId -EQ $member.AccountId)
+            ($mine | Where-Object Name -EQ 'Bucket').Result | Should -Be 'Pass' -Because "the bucket is $($member.AccountId)'s own"
+            ($mine | Where-Object Name -EQ 'Role').Result | Should -Be 'Pass' -Because 'the role was created in that account'
+            ($mine | Where-Object Name -EQ 'Caller').Detail | Should -Match "arn:aws:sts::$($member.AccountId):assumed-role/OrganizationAccountAccessRole/"
+        }
+        $checks.Count | Should -Be (@($checks | Where-Object AccountId -In $org.Members.AccountId).Count)
+        # The role was made in the members only: the management account still lacks it.
+        $own = @(Test-VmImport -S3Uri "s3://$($org.Members[0].Buckets[0])/disk.ova" -RoleName $role @management)
+        ($own | Where-Object Name -EQ 'Role').Result | Should -Be 'Fail'
+        $own.AccountId | Sort-Object -Unique | Should -Be $org.Management
+    }
+}

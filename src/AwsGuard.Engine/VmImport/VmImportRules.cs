@@ -15,6 +15,8 @@ public static class VmImportRules
     public const string DefaultRoleName = "vmimport";
     public const string ServicePrincipal = "vmie.amazonaws.com";
     public const string ExternalId = "vmimport";
+    /// <summary>What an import image task id looks like (import-ami- and a lowercase hex or alphanumeric tail).</summary>
+    public const string TaskIdPattern = "^import-ami-[0-9a-z]+$";
     /// <summary>The largest object S3 stores, so the largest disk an import can read.</summary>
     public const long MaxDiskBytes = 5L * 1024 * 1024 * 1024 * 1024;
 

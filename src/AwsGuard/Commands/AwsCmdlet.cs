@@ -263,10 +263,30 @@ public abstract class AwsCmdlet : AsyncCmdlet
     protected async Task<IReadOnlyList<string>> RegionsAsync(bool allRegions)
     {
         if (!allRegions) return new[] { Session.RequireRegion() };
-        var piped = OnPipeline(() => CurrentPipelineObject?.GetValue(this) is PSObject item ? item.Properties[nameof(Region)]?.Value?.ToString() : null);
+        var piped = PipedProperty(nameof(Region))?.ToString();
         if (!string.IsNullOrEmpty(piped)) throw EnabledRegions.RegionWithAllRegions(piped!, "The piped object's Region");
         return await Service(EnabledRegions.ForSession).ListAsync(CancelToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Refuses (AccountMismatch) a piped result of another account than the record's session acts in: a BucketExposure or
+    /// VmImportTask carries its account but not the role that reached it, so acting here would change something else of
+    /// the same name, or fail confusingly. Call it in the record's own work, before any change.
+    /// </summary>
+    protected async Task RequirePipedAccountAsync(string target, string command)
+    {
+        if (PipedProperty("AccountId") is not string { Length: > 0 } stated) return;
+        var account = await Provider.AccountIdAsync(Session, CancelToken).ConfigureAwait(false);
+        if (account != stated)
+            throw new AwsGuardException(ErrorKind.InvalidArgument, "AccountMismatch",
+                $"'{target}' is of account {stated}, but this command acts in account {account}: nothing is changed. " +
+                $"Run {command} in that account (-AssumeRoleArn arn:aws:iam::{stated}:role/NAME, or pipe an object with AssumeRoleArn).",
+                target);
+    }
+
+    /// <summary>A property of the record in hand as it was piped (null without one). From the record's own work.</summary>
+    private object? PipedProperty(string name) =>
+        OnPipeline(() => (CurrentPipelineObject?.GetValue(this) as PSObject)?.Properties[name]?.Value);
 
     /// <summary>A parameter's value for the record in hand (null or empty as null).</summary>
     private object? Value(string parameter) => GetType().GetProperty(parameter)?.GetValue(this) is { } value && value as string != "" ? value : null;

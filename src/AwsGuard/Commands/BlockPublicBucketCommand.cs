@@ -73,6 +73,7 @@ public sealed class BlockPublicBucketCommand : BucketAccessCommand
     {
         await TryItemAsync(bucket, async () =>
         {
+            await RequirePipedAccountAsync(bucket, "Block-PublicBucket").ConfigureAwait(false);
             var reading = await Remediator.ReadAsync(bucket, key, CancelToken).ConfigureAwait(false);
             var plan = BlockDecision.Decide(new BlockFacts(Method, reading.Exposure, reading.State, reading.AllowTagged, IgnoreAllowTag));
             var target = key is null ? bucket : $"{bucket}/{key}";

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using AwsGuard.Engine.VmImport;
 
@@ -11,11 +12,13 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(VmImportTask))]
 public sealed class GetVmImportTaskCommand : AwsCmdlet
 {
-    private readonly List<string> _ids = new();
-    private VmImporter _importer = null!;
+    /// <summary>The piped ids, by the importer (so the account and region) of the record that brought them, in order.</summary>
+    private readonly List<(VmImporter Importer, string Target, List<string> Ids)> _ids = new();
 
+    // Checked per record, not by ValidatePattern: an account piped in (Get-AwsGuardAccount) binds here as text first,
+    // and a failed validation would drop the record before AwsCmdlet undoes that binding.
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^import-ami-[0-9a-z]+$")]
+    [ValidateNotNullOrEmpty]
     public string[]? ImportTaskId { get; set; }
 
     [Parameter]
@@ -25,28 +28,46 @@ public sealed class GetVmImportTaskCommand : AwsCmdlet
     [PollInterval]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    protected override Task BeginProcessingAsync()
+    /// <summary>The record's importer: each account and region piped in is read with its own session.</summary>
+    private VmImporter Importer => Service(VmImporter.ForSession);
+
+    protected override async Task ProcessRecordAsync()
     {
-        _importer = VmImporter.ForSession(Provider, Session);
-        return Task.CompletedTask;
+        if (EverythingForRecord(nameof(ImportTaskId)))
+        {
+            var importer = Importer;
+            await TryItemAsync(SessionTarget, () => WriteTasksAsync(importer, null)).ConfigureAwait(false);
+        }
+        else if (ImportTaskId is not null)
+        {
+            var ids = new List<string>();
+            foreach (var id in ImportTaskId)
+                if (Regex.IsMatch(id, VmImportRules.TaskIdPattern)) ids.Add(id);
+                else WriteItemError(new AwsGuardException(ErrorKind.InvalidArgument, "InvalidImportTaskId",
+                    $"'{id}' is not an import image task id: those are import-ami- and letters or digits (Get-VmImportTask lists them).", id), id);
+            if (ids.Count == 0) return;
+            var importer = Importer;
+            var group = _ids.FindIndex(g => g.Importer == importer);
+            if (group < 0) _ids.Add((importer, SessionTarget, ids));
+            else _ids[group].Ids.AddRange(ids);
+        }
     }
 
-    protected override Task ProcessRecordAsync()
-    {
-        if (ImportTaskId is not null) _ids.AddRange(ImportTaskId);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>One DescribeImportImageTasks for all the ids (or the whole Region), then each task in turn.</summary>
+    /// <summary>One DescribeImportImageTasks for all the ids of each account and region (or the whole Region), then each task in turn.</summary>
     protected override async Task EndProcessingAsync()
     {
-        if (_ids.Count == 0 && !EverythingByDefault(nameof(ImportTaskId))) return;
-        var tasks = await _importer.DescribeAsync(_ids.Count == 0 ? null : _ids, CancelToken).ConfigureAwait(false);
-        foreach (var task in tasks)
+        if (EverythingByDefault(nameof(ImportTaskId))) await WriteTasksAsync(Importer, null).ConfigureAwait(false);
+        foreach (var (importer, target, ids) in _ids)
+            await TryItemAsync(target, () => WriteTasksAsync(importer, ids)).ConfigureAwait(false);
+    }
+
+    private async Task WriteTasksAsync(VmImporter importer, IReadOnlyList<string>? ids)
+    {
+        foreach (var task in await importer.DescribeAsync(ids, CancelToken).ConfigureAwait(false))
         {
-            if (!Wait || (_ids.Count == 0 && ImportFailures.HasEnded(task.Status))) WriteObject(task);
+            if (!Wait || (ids is null && ImportFailures.HasEnded(task.Status))) WriteObject(task);
             else await TryItemAsync(task.ImportTaskId, async () =>
-                WriteObject(await VmImportFollow.UntilDoneAsync(this, _importer, task, PollInterval, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
+                WriteObject(await VmImportFollow.UntilDoneAsync(this, importer, task, PollInterval, CancelToken).ConfigureAwait(false))).ConfigureAwait(false);
         }
     }
 }

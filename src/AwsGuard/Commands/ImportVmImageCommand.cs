@@ -8,13 +8,11 @@ using AwsGuard.Engine.VmImport;
 namespace AwsGuard.Commands;
 
 /// <summary>Turns a VM's exported disk into an AMI: checks as Test-VmImport, uploads with Copy-S3Quiet's engine, starts ImportImage, and with -Wait follows it.</summary>
-[Cmdlet(VerbsData.Import, "VmImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TestVmImportCommand.PathSet)]
+[Cmdlet(VerbsData.Import, "VmImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TestVmImportCommand.S3Set)]
 [OutputType(typeof(VmImportTask))]
 public sealed class ImportVmImageCommand : AwsCmdlet
 {
-    private VmImporter _importer = null!;
-    private CopyPlanner _planner = null!;
-    private S3Copier _copier = null!;
+    private CopyOptions _options = null!;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = TestVmImportCommand.PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -73,24 +71,25 @@ public sealed class ImportVmImageCommand : AwsCmdlet
         if (KmsKeyId is not null && !Encrypted)
             throw new AwsGuardException(ErrorKind.InvalidArgument, "KmsKeyNeedsEncrypted",
                 "-KmsKeyId names the key of an encrypted import: add -Encrypted.", nameof(KmsKeyId));
-        var options = new CopyOptions();
-        options.Validate(Session.EndpointFor("s3"));
-        _importer = VmImporter.ForSession(Provider, Session);
-        _planner = CopyPlanner.ForSession(Provider, Session, options);
-        _copier = S3Copier.ForSession(Provider, Session, options);
+        _options = new CopyOptions();
+        _options.Validate(Session.EndpointFor("s3"));
         return Task.CompletedTask;
     }
+
+    /// <summary>The record's importer: each account and region piped in is checked, uploaded to and imported in with its own session.</summary>
+    private VmImporter Importer => Service(VmImporter.ForSession);
 
     protected override async Task ProcessRecordAsync()
     {
         var target = ParameterSetName == TestVmImportCommand.S3Set ? S3Uri : Path;
         VmImportTask? started = null;
+        var importer = Importer;
         await TryItemAsync(target, async () =>
         {
             var source = ParameterSetName == TestVmImportCommand.S3Set
                 ? VmImportSource.ForS3(S3Uri, RoleName, KmsKeyId)
                 : VmImportSource.ForFile(GetUnresolvedProviderPathFromPSPath(Path), Bucket, Key, RoleName, KmsKeyId);
-            var report = await _importer.CheckAsync(source, CancelToken).ConfigureAwait(false);
+            var report = await importer.CheckAsync(source, CancelToken).ConfigureAwait(false);
             foreach (var warning in report.Checks.Where(c => c.Result == VmImportCheckResult.Warn)) WriteWarning($"{warning.Name}: {warning.Detail} {warning.Fix}");
             var failures = report.Checks.Where(c => c.Result == VmImportCheckResult.Fail).ToList();
             if (failures.Count > 0)
@@ -100,7 +99,7 @@ public sealed class ImportVmImageCommand : AwsCmdlet
             if (!ShouldProcess(source.Url!, source.LocalPath is null ? "Import as an AMI" : $"Upload {source.LocalPath} and import it as an AMI")) return;
 
             if (source.LocalPath is not null) await UploadAsync(source).ConfigureAwait(false);
-            started = await _importer.StartAsync(source, report.Disk!, new VmImportSettings
+            started = await importer.StartAsync(source, report.Disk!, new VmImportSettings
             {
                 Platform = Platform, LicenseType = LicenseType, BootMode = BootMode, Description = Description,
                 Encrypted = Encrypted, KmsKeyId = KmsKeyId,
@@ -108,16 +107,18 @@ public sealed class ImportVmImageCommand : AwsCmdlet
         }).ConfigureAwait(false);
         if (started is null) return;
         // A failed import is the end of this command (the AMI it promised will not come): outside the item's error handling.
-        WriteObject(Wait ? await VmImportFollow.UntilDoneAsync(this, _importer, started, PollInterval, CancelToken).ConfigureAwait(false) : started);
+        WriteObject(Wait ? await VmImportFollow.UntilDoneAsync(this, importer, started, PollInterval, CancelToken).ConfigureAwait(false) : started);
     }
 
     private async Task UploadAsync(VmImportSource source)
     {
-        var items = await _planner.PlanAsync(source.LocalPath!, source.Url!, recurse: false, _ => true, CancelToken).ConfigureAwait(false);
+        var planner = Service((p, s) => CopyPlanner.ForSession(p, s, _options));
+        var copier = Service((p, s) => S3Copier.ForSession(p, s, _options));
+        var items = await planner.PlanAsync(source.LocalPath!, source.Url!, recurse: false, _ => true, CancelToken).ConfigureAwait(false);
         var item = items.Single();
-        _copier.Progress.AddPlanned(1, item.Size);
-        var copying = _copier.CopyAsync(item, CancelToken);
-        await TransferProgressBar.ShowUntilAsync(this, "Import-VmImage: upload", _copier.Progress, copying, CancelToken).ConfigureAwait(false);
+        copier.Progress.AddPlanned(1, item.Size);
+        var copying = copier.CopyAsync(item, CancelToken);
+        await TransferProgressBar.ShowUntilAsync(this, "Import-VmImage: upload", copier.Progress, copying, CancelToken).ConfigureAwait(false);
         WriteVerbose($"Uploaded {source.LocalPath} to {source.Url} ({item.Size} bytes, checked).");
     }
 }

@@ -9,10 +9,8 @@ namespace AwsGuard.Commands;
 [OutputType(typeof(VmImportTask))]
 public sealed class StopVmImportTaskCommand : AwsCmdlet
 {
-    private VmImporter _importer = null!;
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^import-ami-[0-9a-z]+$")]
+    [ValidatePattern(VmImportRules.TaskIdPattern)]
     public string ImportTaskId { get; set; } = "";
 
     [Parameter]
@@ -25,17 +23,16 @@ public sealed class StopVmImportTaskCommand : AwsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override Task BeginProcessingAsync()
-    {
-        _importer = VmImporter.ForSession(Provider, Session);
-        return Task.CompletedTask;
-    }
+    /// <summary>The record's importer: each task is cancelled in the account and region its record names.</summary>
+    private VmImporter Importer => Service(VmImporter.ForSession);
 
     protected override Task ProcessRecordAsync() => TryItemAsync(ImportTaskId, async () =>
     {
+        await RequirePipedAccountAsync(ImportTaskId, "Stop-VmImportTask").ConfigureAwait(false);
         if (!ForceApplies(Force) && !ShouldProcess(ImportTaskId, "Cancel the import (AWS deletes the task and what it made so far)")) return;
-        await _importer.CancelAsync(ImportTaskId, CancelReason, CancelToken).ConfigureAwait(false);
+        var importer = Importer;
+        await importer.CancelAsync(ImportTaskId, CancelReason, CancelToken).ConfigureAwait(false);
         if (PassThru)
-            foreach (var task in await _importer.DescribeAsync(new[] { ImportTaskId }, CancelToken).ConfigureAwait(false)) WriteObject(task);
+            foreach (var task in await importer.DescribeAsync(new[] { ImportTaskId }, CancelToken).ConfigureAwait(false)) WriteObject(task);
     });
 }
