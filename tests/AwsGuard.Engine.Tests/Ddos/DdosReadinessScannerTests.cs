@@ -25,24 +25,17 @@ public sealed class DdosReadinessScannerTests
 
     public DdosReadinessScannerTests(LocalAws aws) => _aws = aws;
 
-    /// <summary>boto3 in a new account: the script's clients come from c(service); it prints JSON, which is returned with the account's keys.</summary>
+    /// <summary>boto3 in a new account: the script's clients come from c(service); it fills made, returned as JSON with the account's keys.</summary>
     private async Task<(JsonElement Made, AWSCredentials Keys, string Account)> InNewAccount(string script)
     {
-        var account = string.Concat(Guid.NewGuid().ToString("N").Where(char.IsDigit).Concat("000000000000")).Substring(0, 12);
-        var output = await Tools.Python(_aws.Endpoint, $@"
-import boto3, json, os
-e = os.environ['ENDPOINT']
-k = boto3.client('sts', endpoint_url=e).assume_role(RoleArn='arn:aws:iam::{account}:role/test', RoleSessionName='ddos')['Credentials']
+        var (keys, account, output) = await Tools.PythonInOwnAccount(_aws.Endpoint, $@"
 def c(service):
-    return boto3.client(service, endpoint_url=e, region_name='us-east-1', aws_access_key_id=k['AccessKeyId'],
-        aws_secret_access_key=k['SecretAccessKey'], aws_session_token=k['SessionToken'])
-made = {{'AccessKeyId': k['AccessKeyId'], 'SecretAccessKey': k['SecretAccessKey'], 'SessionToken': k['SessionToken']}}
+    return boto3.client(service, region_name='us-east-1', **kw)
+made = {{}}
 {script}
 print(json.dumps(made))
 ");
-        var made = JsonDocument.Parse(output.Trim().Split('\n').Last()).RootElement.Clone();
-        return (made, new SessionAWSCredentials(made.GetProperty("AccessKeyId").GetString(), made.GetProperty("SecretAccessKey").GetString(),
-            made.GetProperty("SessionToken").GetString()), account);
+        return (JsonDocument.Parse(output.Split('\n').Last()).RootElement.Clone(), keys, account);
     }
 
     private DdosReadinessScanner Scanner(AWSCredentials keys, string account) => new(new DdosClients
