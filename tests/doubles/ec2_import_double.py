@@ -24,17 +24,17 @@ Admin API (no signature):
     GET  /_double/tasks             every task with the ImportImage parameters it was started with
     GET  /_double/requests          {"count": n, "operations": {"ImportImage": n, ...}} of API calls
 """
-import argparse
 import json
 import sys
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 from urllib.request import Request, urlopen
 from urllib.error import HTTPError
 from xml.sax.saxutils import escape
 
+from double_server import arguments, serve
 from sigv4_scope import SigningError, scope_region
 
 VERSION = "2016-11-15"
@@ -284,20 +284,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--forward", help="where every other EC2 action goes (moto)")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], ("--forward", "where every other EC2 action goes (moto)"))
     global FORWARD
     FORWARD = args.forward
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
-    print(f"http://{args.host}:{server.server_address[1]}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(Handler, args)
 
 
 if __name__ == "__main__":

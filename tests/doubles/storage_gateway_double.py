@@ -15,15 +15,15 @@ State is in memory, per region (the credential scope's), seeded through an admin
     POST /_double/seed              {"gateways": [...]} (see seed()); answers the ARNs it made
     GET  /_double/requests          {"count": n, "operations": {"UpdateChapCredentials": n, ...}} of API calls
 """
-import argparse
 import json
 import re
 import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from double_server import arguments, serve
 from sigv4_scope import SigningError, scope_region
 
 TARGET_PREFIX = "StorageGateway_20130630."
@@ -318,21 +318,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--seed", help="a JSON file in the /_double/seed format")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], ("--seed", "a JSON file in the /_double/seed format"))
     if args.seed:
         with open(args.seed, encoding="utf-8") as f:
             seed(json.load(f))
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
-    print(f"http://{args.host}:{server.server_address[1]}/", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(Handler, args)
 
 
 if __name__ == "__main__":
